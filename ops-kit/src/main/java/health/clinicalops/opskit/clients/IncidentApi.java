@@ -1,0 +1,24 @@
+package health.clinicalops.opskit.clients;
+
+import health.clinicalops.opskit.security.OutboundBearerTokenFactory;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.rest.client.annotation.RegisterClientHeaders;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
+/**
+ * rollback-orchestrator's incidents. URL: {@code quarkus.rest-client.rollback-orchestrator.url}.
+ */
+@RegisterRestClient(configKey = "rollback-orchestrator")
+@RegisterClientHeaders(OutboundBearerTokenFactory.class)
+@Path("/api/v1/incidents")
+public interface IncidentApi {
+
+  @POST
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Produces(MediaType.APPLICATION_JSON)
+  IncidentRef report(IncidentReport report);
+}

@@ -1,0 +1,170 @@
+package health.clinicalops.opskit.opsstate;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.HttpURLConnection;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
+
+/**
+ * Changes the ops-state ConfigMap with optimistic concurrency: every write carries the
+ * resourceVersion it read, and a conflict (another writer got there first) re-reads and re-applies
+ * the change, so two services writing at once both keep their change.
+ */
+@ApplicationScoped
+public class OpsStateWriter {
+
+  private static final Logger LOG = Logger.getLogger(OpsStateWriter.class);
+
+  private final KubernetesClient client;
+  private final OpsStateConfig config;
+  private final Clock clock;
+
+  OpsStateWriter(KubernetesClient client, OpsStateConfig config, Clock clock) {
+    this.client = client;
+    this.config = config;
+    this.clock = clock;
+  }
+
+  /**
+   * Applies {@code change} to a copy of the current data and writes it back. The change may run
+   * more than once (once per conflict), so it must only depend on the map it is given.
+   *
+   * @return the state as written (or as found, when the change altered nothing)
+   */
+  public OpsState update(Consumer<Map<String, String>> change) {
+    Resource<ConfigMap> resource = resource();
+    for (int attempt = 0; attempt <= config.maxConflictRetries(); attempt++) {
+      ConfigMap existing = resource.get();
+      Map<String, String> data = new HashMap<>();
+      if (existing != null && existing.getData() != null) {
+        data.putAll(existing.getData());
+      }
+      Map<String, String> before = Map.copyOf(data);
+      change.accept(data);
+      if (existing != null && before.equals(data)) {
+        return OpsState.fromData(data);
+      }
+      try {
+        if (existing == null) {
+          client
+              .configMaps()
+              .inNamespace(namespace())
+              .resource(
+                  new ConfigMapBuilder()
+                      .withNewMetadata()
+                      .withName(config.configMapName())
+                      .withNamespace(namespace())
+                      .endMetadata()
+                      .withData(data)
+                      .build())
+              .create();
+        } else {
+          ConfigMap changed = new ConfigMapBuilder(existing).withData(data).build();
+          client.configMaps().inNamespace(namespace()).resource(changed).update();
+        }
+        return OpsState.fromData(data);
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+          throw e;
+        }
+        LOG.debugf("ops-state write conflict (attempt %d), re-reading", attempt + 1);
+      }
+    }
+    throw new OpsStateConflictException(
+        "ops-state ConfigMap still conflicting after " + config.maxConflictRetries() + " retries");
+  }
+
+  /** Sets the mode. {@code lease} present for automation (renew it), absent for a person. */
+  public OpsState setMode(Mode mode, String reason, String setBy, Optional<Duration> lease) {
+    Instant now = Instant.now(clock);
+    return update(
+        data -> {
+          data.put(OpsStateKeys.MODE, mode.wireValue());
+          data.put(OpsStateKeys.MODE_REASON, Objects.requireNonNullElse(reason, ""));
+          data.put(OpsStateKeys.MODE_SET_BY, setBy);
+          data.put(OpsStateKeys.MODE_SINCE, now.toString());
+          lease.ifPresentOrElse(
+              l -> data.put(OpsStateKeys.MODE_LEASE_EXPIRES_AT, now.plus(l).toString()),
+              () -> data.remove(OpsStateKeys.MODE_LEASE_EXPIRES_AT));
+        });
+  }
+
+  /**
+   * Extends the lease of the mode {@code setBy} set. Does nothing (and returns false) when someone
+   * else has set the mode since: a renewal never takes a mode back from another setter.
+   */
+  public boolean renewModeLease(String setBy, Duration lease) {
+    Instant expiresAt = Instant.now(clock).plus(lease);
+    boolean[] renewed = {false};
+    update(
+        data -> {
+          renewed[0] = false;
+          if (setBy.equals(data.get(OpsStateKeys.MODE_SET_BY))
+              && data.containsKey(OpsStateKeys.MODE_LEASE_EXPIRES_AT)) {
+            data.put(OpsStateKeys.MODE_LEASE_EXPIRES_AT, expiresAt.toString());
+            renewed[0] = true;
+          }
+        });
+    return renewed[0];
+  }
+
+  /**
+   * Returns the mode to normal, but only if {@code setBy} set the current mode: clearing never
+   * undoes a mode somebody else set afterwards.
+   */
+  public boolean clearMode(String setBy, String reason) {
+    Instant now = Instant.now(clock);
+    boolean[] cleared = {false};
+    update(
+        data -> {
+          cleared[0] = false;
+          if (setBy.equals(data.get(OpsStateKeys.MODE_SET_BY))) {
+            data.put(OpsStateKeys.MODE, Mode.NORMAL.wireValue());
+            data.put(OpsStateKeys.MODE_REASON, Objects.requireNonNullElse(reason, ""));
+            data.put(OpsStateKeys.MODE_SINCE, now.toString());
+            data.remove(OpsStateKeys.MODE_LEASE_EXPIRES_AT);
+            cleared[0] = true;
+          }
+        });
+    return cleared[0];
+  }
+
+  public OpsState setDatabaseTarget(DatabaseTarget target) {
+    return update(data -> data.put(OpsStateKeys.DATABASE_TARGET, target.wireValue()));
+  }
+
+  public OpsState putRateLimitOverride(RateLimitOverride override) {
+    return update(
+        data -> data.put(OpsStateKeys.rateLimitOverride(override.policy()), override.toWire()));
+  }
+
+  public OpsState removeRateLimitOverride(String policy) {
+    return update(data -> data.remove(OpsStateKeys.rateLimitOverride(policy)));
+  }
+
+  /** Reads the ConfigMap now, bypassing the informer's cache. */
+  public OpsState read() {
+    ConfigMap existing = resource().get();
+    return existing == null ? OpsState.EMPTY : OpsState.fromData(existing.getData());
+  }
+
+  private Resource<ConfigMap> resource() {
+    return client.configMaps().inNamespace(namespace()).withName(config.configMapName());
+  }
+
+  private String namespace() {
+    return config.namespace().orElseGet(client::getNamespace);
+  }
+}

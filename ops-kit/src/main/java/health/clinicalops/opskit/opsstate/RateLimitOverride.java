@@ -1,0 +1,71 @@
+package health.clinicalops.opskit.opsstate;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A temporary rate-limit override, written under {@code ratelimit.override.<POLICY>} as {@code
+ * <max>/<window>;expiresAt=<RFC 3339>}, e.g. {@code 60/1m;expiresAt=2026-01-16T10:15:00Z}.
+ */
+public record RateLimitOverride(String policy, int max, Duration window, Instant expiresAt) {
+
+  private static final Pattern WIRE =
+      Pattern.compile("^\\s*(\\d+)\\s*/\\s*(\\d+)([smh])\\s*;\\s*expiresAt=(\\S+)\\s*$");
+
+  public RateLimitOverride {
+    if (max <= 0) {
+      throw new IllegalArgumentException("max must be positive");
+    }
+    if (window.isZero() || window.isNegative()) {
+      throw new IllegalArgumentException("window must be positive");
+    }
+  }
+
+  public boolean isActive(Instant now) {
+    return now.isBefore(expiresAt);
+  }
+
+  public String toWire() {
+    return max + "/" + formatWindow(window) + ";expiresAt=" + expiresAt;
+  }
+
+  /** Parses the wire form; empty when the value is malformed (an operator typo never throws). */
+  public static Optional<RateLimitOverride> parse(String policy, String value) {
+    if (value == null) {
+      return Optional.empty();
+    }
+    Matcher m = WIRE.matcher(value);
+    if (!m.matches()) {
+      return Optional.empty();
+    }
+    try {
+      int max = Integer.parseInt(m.group(1));
+      long amount = Long.parseLong(m.group(2));
+      Duration window =
+          switch (m.group(3).toLowerCase(Locale.ROOT)) {
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            default -> Duration.ofHours(amount);
+          };
+      return Optional.of(new RateLimitOverride(policy, max, window, Instant.parse(m.group(4))));
+    } catch (IllegalArgumentException | DateTimeParseException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static String formatWindow(Duration window) {
+    long seconds = window.toSeconds();
+    if (seconds % 3600 == 0) {
+      return seconds / 3600 + "h";
+    }
+    if (seconds % 60 == 0) {
+      return seconds / 60 + "m";
+    }
+    return seconds + "s";
+  }
+}

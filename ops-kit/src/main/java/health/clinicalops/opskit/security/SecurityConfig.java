@@ -1,0 +1,23 @@
+package health.clinicalops.opskit.security;
+
+import io.smallrye.config.ConfigMapping;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Bearer tokens, read from a Kubernetes Secret through environment variables (e.g. {@code
+ * CLINICALOPS_SECURITY_SERVICE_TOKENS}). Several tokens per role allow rotation without downtime.
+ * With no tokens configured every {@code /api} call is refused.
+ */
+@ConfigMapping(prefix = "clinicalops.security")
+public interface SecurityConfig {
+
+  /** Tokens that grant the {@code service} role (the app and the other services). */
+  Optional<List<String>> serviceTokens();
+
+  /** Tokens that grant the {@code operator} role (people). */
+  Optional<List<String>> operatorTokens();
+
+  /** The token this service presents when it calls another service. */
+  Optional<String> outboundToken();
+}

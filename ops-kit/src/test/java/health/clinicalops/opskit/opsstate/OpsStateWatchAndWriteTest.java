@@ -1,0 +1,169 @@
+package health.clinicalops.opskit.opsstate;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+class OpsStateWatchAndWriteTest {
+
+  @Inject OpsStateWriter writer;
+  @Inject OpsStateWatcher watcher;
+  @Inject KubernetesClient client;
+  @Inject ChangeRecorder recorder;
+
+  /** Records every change event the watcher fires. */
+  @Singleton
+  static class ChangeRecorder {
+    final List<OpsStateChanged> events = new CopyOnWriteArrayList<>();
+
+    void onChange(@Observes OpsStateChanged change) {
+      events.add(change);
+    }
+  }
+
+  @BeforeEach
+  void startFromNormal() {
+    writer.update(
+        data -> {
+          data.clear();
+          data.put(OpsStateKeys.MODE, Mode.NORMAL.wireValue());
+        });
+    await().atMost(Duration.ofSeconds(2)).until(() -> watcher.effectiveMode() == Mode.NORMAL);
+    recorder.events.clear();
+  }
+
+  @Test
+  void aKubectlStylePatchReachesTheServiceWithinOneSecond() {
+    client
+        .configMaps()
+        .inNamespace(watcher.namespace())
+        .withName("clinical-ops-state")
+        .edit(
+            cm ->
+                new ConfigMapBuilder(cm)
+                    .addToData("mode", "maintenance")
+                    .addToData("mode.setBy", "alice")
+                    .build());
+    await().atMost(Duration.ofSeconds(1)).until(() -> watcher.effectiveMode() == Mode.MAINTENANCE);
+    await()
+        .atMost(Duration.ofSeconds(1))
+        .until(() -> recorder.events.stream().anyMatch(e -> e.effectiveMode() == Mode.MAINTENANCE));
+    assertTrue(watcher.isWatching());
+  }
+
+  @Test
+  void aConflictingWriteIsRetriedAndBothChangesSurvive() {
+    AtomicInteger attempts = new AtomicInteger();
+    writer.update(
+        data -> {
+          if (attempts.getAndIncrement() == 0) {
+            // Another service writes between our read and our write: our write must conflict.
+            writer.update(other -> other.put(OpsStateKeys.DATABASE_TARGET, "backup"));
+          }
+          data.put(OpsStateKeys.MODE, "read-only");
+        });
+    assertEquals(2, attempts.get(), "the first write conflicted and was re-applied");
+    OpsState stored = writer.read();
+    assertEquals(Mode.READ_ONLY, stored.modeSetting().mode());
+    assertEquals(DatabaseTarget.BACKUP, stored.databaseTarget());
+  }
+
+  @Test
+  void twoWritersRacingLoseNothing() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<?>> done = new CopyOnWriteArrayList<>();
+      for (String writerName : List.of("a", "b")) {
+        done.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 15; i++) {
+                    String key = "ratelimit.override.P" + writerName + i;
+                    writer.update(data -> data.put(key, "10/1m;expiresAt=2099-01-01T00:00:00Z"));
+                  }
+                }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(30, writer.read().rateLimitOverrides().size());
+  }
+
+  @Test
+  void aModeLeaseThatRunsOutFallsBackToNormal() {
+    writer.setMode(
+        Mode.READ_ONLY, "primary unreachable", "db-sentinel", Optional.of(Duration.ofMillis(800)));
+    await().atMost(Duration.ofSeconds(1)).until(() -> watcher.effectiveMode() == Mode.READ_ONLY);
+    await()
+        .atMost(Duration.ofSeconds(2))
+        .until(
+            () ->
+                recorder.events.stream()
+                    .anyMatch(
+                        e ->
+                            e.effectiveMode() == Mode.NORMAL
+                                && e.current().modeSetting().mode() == Mode.READ_ONLY));
+    assertEquals(Mode.NORMAL, watcher.effectiveMode());
+  }
+
+  @Test
+  void renewingKeepsALeaseAliveAndOnlyItsSetterMayRenewOrClear() {
+    writer.setMode(
+        Mode.READ_ONLY, "primary unreachable", "db-sentinel", Optional.of(Duration.ofSeconds(1)));
+    assertTrue(writer.renewModeLease("db-sentinel", Duration.ofMinutes(5)));
+    assertFalse(writer.renewModeLease("auth-guard", Duration.ofMinutes(5)));
+    assertFalse(writer.clearMode("auth-guard", "not mine"));
+    assertEquals(Mode.READ_ONLY, writer.read().modeSetting().mode());
+
+    writer.setMode(Mode.MAINTENANCE, "rollback", "alice", Optional.empty());
+    assertFalse(writer.clearMode("db-sentinel", "primary back"), "never undoes alice's mode");
+    assertFalse(writer.renewModeLease("db-sentinel", Duration.ofMinutes(5)));
+    assertEquals(Mode.MAINTENANCE, writer.read().modeSetting().mode());
+    assertTrue(writer.clearMode("alice", "done"));
+    assertEquals(Mode.NORMAL, writer.read().modeSetting().mode());
+  }
+
+  @Test
+  void typedWritesUseTheContractKeys() {
+    writer.setDatabaseTarget(DatabaseTarget.BACKUP);
+    writer.putRateLimitOverride(
+        new RateLimitOverride(
+            "WRITE", 60, Duration.ofMinutes(1), java.time.Instant.parse("2099-01-01T00:00:00Z")));
+    Map<String, String> data =
+        client
+            .configMaps()
+            .inNamespace(watcher.namespace())
+            .withName("clinical-ops-state")
+            .get()
+            .getData();
+    assertEquals("backup", data.get("database.target"));
+    assertEquals("60/1m;expiresAt=2099-01-01T00:00:00Z", data.get("ratelimit.override.WRITE"));
+    writer.removeRateLimitOverride("WRITE");
+    assertFalse(writer.read().rateLimitOverrides().containsKey("WRITE"));
+  }
+}

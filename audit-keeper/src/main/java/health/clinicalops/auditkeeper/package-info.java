@@ -1,0 +1,2 @@
+/** audit-keeper: runbook "Audit Log Failure". */
+package health.clinicalops.auditkeeper;

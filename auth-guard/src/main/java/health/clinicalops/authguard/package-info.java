@@ -1,0 +1,2 @@
+/** auth-guard: runbooks "Authentication Abuse Detected" and "Rate Limit Overwhelmed". */
+package health.clinicalops.authguard;

@@ -1,0 +1,2 @@
+/** db-sentinel: runbook "Database Connectivity Loss". */
+package health.clinicalops.dbsentinel;

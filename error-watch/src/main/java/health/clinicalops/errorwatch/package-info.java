@@ -1,0 +1,2 @@
+/** error-watch: runbook "Error Rate Spike". */
+package health.clinicalops.errorwatch;

@@ -1,0 +1,2 @@
+/** rollback-orchestrator: runbooks "Rollback Deployment" and "Emergency Escalation". */
+package health.clinicalops.rollbackorchestrator;

@@ -1,0 +1,54 @@
+package health.clinicalops.drill;
+
+import health.clinicalops.testing.EmbeddedPostgresServer;
+
+/**
+ * The clinical app's database as the drill seeds it: the app's own tables ({@code "User"}, {@code
+ * "ClinicalNote"}; {@code "AuditLog"} is created by audit-keeper's migrations) with a little data,
+ * plus one database per service that keeps state of its own.
+ */
+final class AppDatabase {
+
+  static final String APP = "clinical_app";
+  static final String[] SERVICE_DATABASES = {"auth_guard", "error_watch", "rollback_orchestrator"};
+
+  private AppDatabase() {}
+
+  static void seed(EmbeddedPostgresServer postgres, int users, int notes) {
+    postgres.createDatabase(APP);
+    for (String database : SERVICE_DATABASES) {
+      postgres.createDatabase(database);
+    }
+    postgres.execute(
+        APP,
+        """
+        CREATE TABLE IF NOT EXISTS "User" (
+          id text PRIMARY KEY,
+          email text UNIQUE NOT NULL,
+          role text NOT NULL DEFAULT 'clinician',
+          "refreshToken" text,
+          "createdAt" timestamptz NOT NULL DEFAULT now());
+        CREATE TABLE IF NOT EXISTS "ClinicalNote" (
+          id text PRIMARY KEY,
+          "authorId" text NOT NULL REFERENCES "User"(id),
+          body text NOT NULL,
+          "createdAt" timestamptz NOT NULL DEFAULT now());
+        """);
+    postgres.execute(
+        APP,
+        "INSERT INTO \"User\" (id, email, role, \"refreshToken\") "
+            + "SELECT 'u-' || i, 'user' || i || '@clinic.example', "
+            + "CASE WHEN i % 10 = 0 THEN 'admin' ELSE 'clinician' END, md5(i::text) "
+            + "FROM generate_series(1, "
+            + users
+            + ") AS i ON CONFLICT DO NOTHING");
+    postgres.execute(
+        APP,
+        "INSERT INTO \"ClinicalNote\" (id, \"authorId\", body) "
+            + "SELECT 'n-' || i, 'u-' || (1 + i % "
+            + users
+            + "), 'note ' || i FROM generate_series(1, "
+            + notes
+            + ") AS i ON CONFLICT DO NOTHING");
+  }
+}

@@ -1,0 +1,103 @@
+package health.clinicalops.drill;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code ./clinops up}: start everything and wait for Ctrl-C. {@code ./clinops drill [--json
+ * FILE]}: start everything, play the scenarios, print the timeline, exit non-zero if any expected
+ * automated response did not happen.
+ */
+public final class Clinops {
+
+  // Held so the level sticks: the mock API server logs every request at INFO.
+  private static final java.util.logging.Logger MOCK_SERVER_LOG =
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+  private Clinops() {}
+
+  public static void main(String[] args) throws Exception {
+    MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
+    List<String> arguments = List.of(args);
+    String command = arguments.isEmpty() ? "help" : arguments.get(0);
+    Path repo = Path.of(System.getProperty("clinops.repo", ".")).toAbsolutePath().normalize();
+    switch (command) {
+      case "up" -> System.exit(up(repo));
+      case "drill" -> System.exit(drill(repo, jsonTarget(arguments)));
+      default -> {
+        System.err.println("usage: ./clinops up | ./clinops drill [--json FILE]");
+        System.exit(command.equals("help") ? 0 : 2);
+      }
+    }
+  }
+
+  private static int up(Path repo) throws Exception {
+    Progress progress = new Progress();
+    LocalStack stack = new LocalStack(repo, progress);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  System.err.println("\nstopping everything ...");
+                  stack.close();
+                  stopped.countDown();
+                }));
+    try {
+      stack.start();
+    } catch (Exception e) {
+      progress.done();
+      System.err.println("start-up failed: " + e.getMessage());
+      return 1;
+    }
+    progress.done();
+    stack.printEndpoints();
+    System.out.println("\nall five services are ready; Ctrl-C stops everything.");
+    stopped.await();
+    return 0;
+  }
+
+  private static int drill(Path repo, Path json) throws Exception {
+    Progress progress = new Progress();
+    Timeline timeline = new Timeline();
+    try (LocalStack stack = new LocalStack(repo, progress)) {
+      stack.start();
+      stack.printEndpoints();
+      progress.step("scenario: an operator patches the ops-state ConfigMap");
+      new OperatorMaintenanceScenario(stack, timeline).play();
+      progress.done();
+    } catch (Exception e) {
+      progress.done();
+      System.err.println("drill stopped: " + e.getMessage());
+      timeline.add(
+          new Timeline.Row(
+              "drill",
+              "start-up",
+              "every service ready",
+              java.time.Instant.now(),
+              java.time.Instant.now(),
+              0,
+              "-",
+              false,
+              e.getMessage()));
+    }
+    System.out.println();
+    timeline.print(System.out);
+    if (json != null) {
+      timeline.writeJson(json);
+      System.out.println("timeline written to " + json);
+    }
+    return timeline.allPassed() ? 0 : 1;
+  }
+
+  private static Path jsonTarget(List<String> arguments) {
+    int index = arguments.indexOf("--json");
+    if (index < 0) {
+      return null;
+    }
+    return index + 1 < arguments.size()
+        ? Path.of(arguments.get(index + 1))
+        : Path.of("drill-timeline.json");
+  }
+}

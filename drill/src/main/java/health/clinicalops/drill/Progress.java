@@ -1,0 +1,26 @@
+package health.clinicalops.drill;
+
+import java.time.Duration;
+
+/** One progress line on stderr, rewritten in place on a terminal. */
+final class Progress {
+
+  private final long started = System.nanoTime();
+  private final boolean terminal = System.console() != null;
+
+  void step(String what) {
+    double seconds = Duration.ofNanos(System.nanoTime() - started).toMillis() / 1000.0;
+    String line = String.format("[%6.1fs] %s", seconds, what);
+    if (terminal) {
+      System.err.print("\r\033[2K" + line);
+    } else {
+      System.err.println(line);
+    }
+  }
+
+  void done() {
+    if (terminal) {
+      System.err.print("\r\033[2K");
+    }
+  }
+}

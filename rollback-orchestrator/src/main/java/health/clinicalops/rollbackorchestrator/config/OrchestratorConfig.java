@@ -1,0 +1,236 @@
+package health.clinicalops.rollbackorchestrator.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Settings of rollback-orchestrator (prefix {@code clinicalops.rollback-orchestrator}). Defaults
+ * are the runbooks' values ("Emergency Escalation", "Rollback Deployment"); each can be set from
+ * Helm.
+ */
+@ConfigMapping(prefix = "clinicalops.rollback-orchestrator")
+public interface OrchestratorConfig {
+
+  /** Escalation of incidents to people. */
+  Escalation escalation();
+
+  /** Rollbacks of Deployments through the cluster API. */
+  Rollback rollback();
+
+  /** The database procedure ("Rollback with Database"). */
+  DatabaseRollback databaseRollback();
+
+  /** Maintenance mode (the ops-state ConfigMap's {@code mode}). */
+  Maintenance maintenance();
+
+  /** Escalation policy per severity and the contacts' webhooks. */
+  interface Escalation {
+
+    /** P0 (critical): "Escalate to CTO immediately". */
+    @WithDefault("cto")
+    List<String> p0Levels();
+
+    /** How long a P0 page may stay unacknowledged before the next level (or a re-page). */
+    @WithDefault("15m")
+    Duration p0AckDeadline();
+
+    /** P1 (high): "Notify security team within 15 min"; unacknowledged, the CTO is next. */
+    @WithDefault("security-team,cto")
+    List<String> p1Levels();
+
+    /** The runbook's "within 15 min": a P1 unacknowledged after it goes to the next level. */
+    @WithDefault("15m")
+    Duration p1AckDeadline();
+
+    /** P2 (medium): the on-call engineer, then the CTO. */
+    @WithDefault("on-call-engineer,cto")
+    List<String> p2Levels();
+
+    /** Acknowledgement deadline of a P2 page. */
+    @WithDefault("30m")
+    Duration p2AckDeadline();
+
+    /** P3 (low): the product team (owner of "Rate Limit Overwhelmed"). */
+    @WithDefault("product-team")
+    List<String> p3Levels();
+
+    /** Acknowledgement deadline of a P3 page. */
+    @WithDefault("4h")
+    Duration p3AckDeadline();
+
+    /**
+     * "Data breach suspected → follow data breach protocol": contacts paged at once, in addition to
+     * the severity's levels, when a report's evidence carries {@code suspectedDataBreach: true}.
+     */
+    @WithDefault("breach-contacts")
+    List<String> breachContacts();
+
+    /**
+     * How many times the last level is paged again after its deadline passes unacknowledged (0: the
+     * last level is paged once).
+     */
+    @WithDefault("3")
+    int maxRepages();
+
+    /**
+     * The contacts by name ({@code contacts.<name>.webhook-url}, {@code .format}). A contact
+     * without a webhook gets its pages marked failed and logged.
+     */
+    Map<String, Contact> contacts();
+
+    /** How often the persisted escalation timers are polled. */
+    @WithDefault("1s")
+    Duration pollInterval();
+
+    /** Webhook delivery: attempts before a page is marked failed. */
+    @WithDefault("8")
+    int maxAttempts();
+
+    /** Webhook delivery: the first retry's delay, doubled on every further attempt. */
+    @WithDefault("2s")
+    Duration initialBackoff();
+
+    /** Webhook delivery: the longest delay between attempts. */
+    @WithDefault("5m")
+    Duration maxBackoff();
+
+    /** Timeout of one webhook call. */
+    @WithDefault("5s")
+    Duration webhookTimeout();
+  }
+
+  /** Where a contact is paged. */
+  interface Contact {
+    /** The webhook URL (Slack incoming webhook, PagerDuty/Opsgenie bridge, ...). */
+    Optional<String> webhookUrl();
+
+    /** {@code slack} ({@code {"text": ...}}) or {@code generic} (all incident fields). */
+    @WithDefault("generic")
+    String format();
+  }
+
+  /** Code-only rollbacks and the guardrails of every rollback. */
+  interface Rollback {
+
+    /** Namespace of the Deployments; the client's (the pod's) when absent. */
+    Optional<String> namespace();
+
+    /**
+     * {@code recommend}: a rollback asked for by a service waits for a person's approval; {@code
+     * auto}: it runs at once. Rollbacks asked for by operators always run.
+     */
+    @WithDefault("recommend")
+    String mode();
+
+    /** A second rollback of the same Deployment within this time is refused (409). */
+    @WithDefault("10m")
+    Duration cooldown();
+
+    /** At most this many automatic rollbacks (asked for by services) per hour, all Deployments. */
+    @WithDefault("3")
+    int maxAutomaticPerHour();
+
+    /** How long the rollout may take before the rollback is reported failed. */
+    @WithDefault("10m")
+    Duration progressDeadline();
+
+    /** How often the rollout's status is checked. */
+    @WithDefault("1s")
+    Duration rolloutPollInterval();
+
+    /**
+     * The app's health URL checked after the rollout (the runbook's "curl .../api/health"); the
+     * check is skipped, and says so in the steps, when absent.
+     */
+    Optional<String> healthUrl();
+
+    /**
+     * The database's schema version, compared with the target ReplicaSet's {@code
+     * clinical-ops/schema-version} annotation. When absent, {@link #schemaVersionQuery()} is run on
+     * the app database; when that is absent too, the current (bad) release's annotation is taken as
+     * the database's version (it migrated the database when it was deployed).
+     */
+    Optional<String> databaseSchemaVersion();
+
+    /**
+     * SQL returning the database's schema version in the first column of the first row, e.g. {@code
+     * SELECT migration_name FROM _prisma_migrations ORDER BY finished_at DESC LIMIT 1}.
+     */
+    Optional<String> schemaVersionQuery();
+  }
+
+  /** "Rollback with Database", the runbook's 30-minute procedure. */
+  interface DatabaseRollback {
+
+    /** JDBC URL of the app's database (backed up, restored, counted). */
+    Optional<String> jdbcUrl();
+
+    /** User for pg_dump/pg_restore and the counts. */
+    Optional<String> username();
+
+    /** Password for pg_dump/pg_restore (given to them as PGPASSWORD) and the counts. */
+    Optional<String> password();
+
+    /** Directory holding pg_dump and pg_restore; the PATH when absent. */
+    Optional<String> binDirectory();
+
+    /** Where backups are written (keep it on a persistent volume). */
+    @WithDefault("/var/lib/rollback-orchestrator/backups")
+    String backupDirectory();
+
+    /** {@code pg-restore}: restore a named pre-deploy backup; {@code http-hook}: provider PITR. */
+    @WithDefault("pg-restore")
+    String restoreMethod();
+
+    /**
+     * The provider's point-in-time-restore hook (e.g. a small adapter to Neon's API), called with
+     * {@code POST {database, pointInTime, rollbackId}}; a 2xx answer means the restore is done.
+     */
+    Optional<String> restoreHookUrl();
+
+    /** Time allowed to pg_dump, pg_restore or the restore hook. */
+    @WithDefault("15m")
+    Duration commandTimeout();
+
+    /** The runbook's step 5 tables whose row counts are verified. */
+    @WithDefault("User,ClinicalNote,AuditLog")
+    List<String> verifiedTables();
+
+    /**
+     * Verification: the largest share of a table's rows the restore may remove compared with the
+     * backup of the state before it (rows written after the restore point are lost by design).
+     */
+    @WithDefault("0.10")
+    double maxLossRatio();
+
+    /**
+     * Verification when the restored backup recorded its own counts: the largest allowed
+     * difference, in rows, between those counts and the restored database's.
+     */
+    @WithDefault("0")
+    long maxDifferenceFromSource();
+
+    /** A running procedure whose heartbeat is older than this is taken over and resumed. */
+    @WithDefault("1m")
+    Duration staleAfter();
+
+    /** How often running procedures heartbeat and stale ones are looked for. */
+    @WithDefault("5s")
+    Duration supervisionInterval();
+  }
+
+  /** Maintenance mode requests. */
+  interface Maintenance {
+    /** Longest lease a service may ask for. */
+    @WithDefault("2h")
+    Duration maxServiceLease();
+
+    /** How often expired leases are written back to normal. */
+    @WithDefault("1s")
+    Duration leaseSweepInterval();
+  }
+}

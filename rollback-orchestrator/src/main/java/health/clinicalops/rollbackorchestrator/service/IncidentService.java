@@ -1,0 +1,389 @@
+package health.clinicalops.rollbackorchestrator.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import health.clinicalops.opskit.clients.AuditTrail;
+import health.clinicalops.opskit.clients.IncidentRef;
+import health.clinicalops.opskit.clients.IncidentReport;
+import health.clinicalops.opskit.clients.Severity;
+import health.clinicalops.opskit.problem.ProblemException;
+import health.clinicalops.rollbackorchestrator.domain.Incident;
+import health.clinicalops.rollbackorchestrator.domain.IncidentStatus;
+import health.clinicalops.rollbackorchestrator.domain.IncidentStep;
+import health.clinicalops.rollbackorchestrator.domain.Page;
+import health.clinicalops.rollbackorchestrator.domain.StepKind;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The incident store: opens an incident on the first report of a dedup key, appends every later
+ * step to its timeline, and starts, restarts and stops its escalation.
+ */
+@ApplicationScoped
+public class IncidentService {
+
+  /** Evidence key that marks a suspected data breach (pages the breach contacts at once). */
+  public static final String BREACH_EVIDENCE_KEY = "suspectedDataBreach";
+
+  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+
+  private final EscalationService escalation;
+  private final AuditTrail audit;
+  private final ObjectMapper mapper;
+  private final Clock clock;
+  private final MeterRegistry registry;
+
+  IncidentService(
+      EscalationService escalation,
+      AuditTrail audit,
+      ObjectMapper mapper,
+      Clock clock,
+      MeterRegistry registry) {
+    this.escalation = escalation;
+    this.audit = audit;
+    this.mapper = mapper;
+    this.clock = clock;
+    this.registry = registry;
+  }
+
+  /** The outcome of a report: the incident and whether this report opened it. */
+  public record ReportOutcome(IncidentRef ref, boolean opened) {}
+
+  /** Opens or updates the incident of {@code report.dedupKey()}. */
+  @Transactional
+  public ReportOutcome report(@NotNull IncidentReport report, @NotNull Actor actor) {
+    validate(report);
+    // Serialises reports of one dedup key across threads and replicas (released at commit).
+    Incident.getEntityManager()
+        .createNativeQuery("SELECT pg_advisory_xact_lock(hashtext(:key))")
+        .setParameter("key", report.dedupKey())
+        .getSingleResult();
+    Instant now = Instant.now(clock);
+    Optional<Incident> open = Incident.findOpenByDedupKey(report.dedupKey());
+    boolean opened = open.isEmpty();
+    Incident incident = open.orElseGet(() -> openIncident(report, actor, now));
+    if (!opened) {
+      update(incident, report, actor, now);
+    }
+    if (report.step() != null) {
+      IncidentReport.Step step = report.step();
+      IncidentStep.of(
+              incident.id,
+              step.action() == null || step.action().isBlank() ? "step" : step.action(),
+              step.detail(),
+              step.actor() == null || step.actor().isBlank() ? report.source() : step.actor(),
+              actor.stepKind(),
+              step.at() == null ? now : step.at())
+          .persist();
+    }
+    if (report.resolved() && incident.status != IncidentStatus.RESOLVED) {
+      close(incident, report.source(), actor, now, null);
+    }
+    return new ReportOutcome(refOf(incident), opened);
+  }
+
+  private Incident openIncident(IncidentReport report, Actor actor, Instant now) {
+    Incident incident = new Incident();
+    incident.dedupKey = report.dedupKey();
+    incident.runbook = report.runbook();
+    incident.severity = report.severity();
+    incident.title = report.title();
+    incident.source = report.source();
+    incident.status = IncidentStatus.OPEN;
+    incident.evidence = toJson(report.evidence() == null ? Map.of() : report.evidence());
+    incident.breachSuspected = isBreach(report.evidence());
+    incident.openedAt = now;
+    incident.updatedAt = now;
+    incident.persist();
+    IncidentStep.of(
+            incident.id,
+            "incident.opened",
+            report.severity() + " " + report.title(),
+            report.source(),
+            actor.stepKind(),
+            now)
+        .persist();
+    registry
+        .counter(
+            "clinicalops_rollback_orchestrator_incidents_opened_total",
+            "severity",
+            report.severity().name(),
+            "runbook",
+            report.runbook())
+        .increment();
+    audit.record(
+        "rollback-orchestrator",
+        "incident.opened",
+        Map.of(
+            "incidentId", incident.id,
+            "dedupKey", incident.dedupKey,
+            "severity", incident.severity.name(),
+            "runbook", incident.runbook,
+            "source", incident.source));
+    if (!report.resolved()) {
+      escalation.start(incident, now);
+      if (incident.breachSuspected) {
+        escalation.pageBreachContacts(incident, now);
+      }
+    }
+    return incident;
+  }
+
+  private void update(Incident incident, IncidentReport report, Actor actor, Instant now) {
+    Map<String, Object> evidence = new LinkedHashMap<>(fromJson(incident.evidence));
+    if (report.evidence() != null) {
+      evidence.putAll(report.evidence());
+    }
+    incident.evidence = toJson(evidence);
+    incident.updatedAt = now;
+    if (report.severity().compareTo(incident.severity) < 0) {
+      Severity before = incident.severity;
+      incident.severity = report.severity();
+      IncidentStep.of(
+              incident.id,
+              "incident.severity-raised",
+              before + " → " + report.severity(),
+              report.source(),
+              actor.stepKind(),
+              now)
+          .persist();
+      if (incident.status == IncidentStatus.OPEN) {
+        escalation.start(incident, now);
+      }
+    }
+    if (!incident.breachSuspected && isBreach(report.evidence())) {
+      incident.breachSuspected = true;
+      escalation.pageBreachContacts(incident, now);
+    }
+  }
+
+  /** Appends a step taken by a person or service to the timeline. */
+  @Transactional
+  public Optional<IncidentView> addStep(
+      long id, @NotNull @Valid StepRequest request, @NotNull Actor actor) {
+    return Incident.<Incident>findByIdOptional(id)
+        .map(
+            incident -> {
+              Instant now = Instant.now(clock);
+              IncidentStep.of(
+                      incident.id,
+                      request.action(),
+                      request.detail(),
+                      actor.name(),
+                      actor.stepKind(),
+                      now)
+                  .persist();
+              incident.updatedAt = now;
+              audit.record(
+                  actor.name(),
+                  "incident.step",
+                  Map.of("incidentId", incident.id, "action", request.action()));
+              return view(incident);
+            });
+  }
+
+  /** A person has the incident: escalation stops. */
+  @Transactional
+  public Optional<IncidentView> acknowledge(
+      long id, @NotNull @Valid NoteRequest request, @NotNull Actor actor) {
+    return Incident.<Incident>findByIdOptional(id)
+        .map(
+            incident -> {
+              if (incident.status == IncidentStatus.RESOLVED) {
+                throw ProblemException.conflict("incident " + id + " is already resolved");
+              }
+              Instant now = Instant.now(clock);
+              if (incident.status == IncidentStatus.OPEN) {
+                incident.status = IncidentStatus.ACKNOWLEDGED;
+                incident.acknowledgedAt = now;
+                incident.acknowledgedBy = actor.name();
+                incident.escalationDueAt = null;
+                incident.updatedAt = now;
+                IncidentStep.of(
+                        incident.id,
+                        "incident.acknowledged",
+                        Objects.requireNonNullElse(request.note(), "escalation stopped"),
+                        actor.name(),
+                        actor.stepKind(),
+                        now)
+                    .persist();
+                audit.record(
+                    actor.name(), "incident.acknowledged", Map.of("incidentId", incident.id));
+              }
+              return view(incident);
+            });
+  }
+
+  /** Closes the incident. */
+  @Transactional
+  public Optional<IncidentView> resolve(
+      long id, @NotNull @Valid ResolveRequest request, @NotNull Actor actor) {
+    return Incident.<Incident>findByIdOptional(id)
+        .map(
+            incident -> {
+              if (incident.status != IncidentStatus.RESOLVED) {
+                IncidentStep.of(
+                        incident.id,
+                        "resolved",
+                        Objects.requireNonNullElse(request.detail(), "resolved"),
+                        actor.name(),
+                        actor.stepKind(),
+                        Instant.now(clock))
+                    .persist();
+                close(incident, actor.name(), actor, Instant.now(clock), request.publicMessage());
+              }
+              return view(incident);
+            });
+  }
+
+  private void close(Incident incident, String by, Actor actor, Instant now, String publicMessage) {
+    incident.status = IncidentStatus.RESOLVED;
+    incident.resolvedAt = now;
+    incident.resolvedBy = by;
+    incident.escalationDueAt = null;
+    incident.updatedAt = now;
+    if (publicMessage != null) {
+      incident.publicMessage = publicMessage;
+    }
+    IncidentStep.of(incident.id, "incident.resolved", null, by, actor.stepKind(), now).persist();
+    audit.record(
+        by, "incident.resolved", Map.of("incidentId", incident.id, "dedupKey", incident.dedupKey));
+  }
+
+  /** Appends a step of rollback-orchestrator's own work (rollbacks, maintenance) to a timeline. */
+  @Transactional
+  public void recordOwnStep(long incidentId, String action, String detail) {
+    Incident.<Incident>findByIdOptional(incidentId)
+        .ifPresent(
+            incident -> {
+              Instant now = Instant.now(clock);
+              IncidentStep.of(
+                      incidentId, action, detail, Actor.SELF.name(), StepKind.AUTOMATED, now)
+                  .persist();
+              incident.updatedAt = now;
+            });
+  }
+
+  @Transactional
+  public Optional<IncidentView> find(long id) {
+    return Incident.<Incident>findByIdOptional(id).map(this::view);
+  }
+
+  @Transactional
+  public List<IncidentSummary> search(
+      Optional<Boolean> open, Optional<String> runbook, Optional<Severity> severity, int limit) {
+    return Incident.search(open, runbook, severity, limit).stream().map(this::summary).toList();
+  }
+
+  public static IncidentRef refOf(Incident incident) {
+    return new IncidentRef(
+        String.valueOf(incident.id), incident.dedupKey, incident.status.name().toLowerCase());
+  }
+
+  IncidentSummary summary(Incident i) {
+    return new IncidentSummary(
+        i.id,
+        i.dedupKey,
+        i.runbook,
+        i.severity,
+        i.title,
+        i.source,
+        i.status,
+        i.breachSuspected,
+        i.openedAt,
+        i.updatedAt,
+        i.acknowledgedAt,
+        i.resolvedAt,
+        i.publicMessage);
+  }
+
+  IncidentView view(Incident i) {
+    List<IncidentView.TimelineEntry> timeline =
+        IncidentStep.timelineOf(i.id).stream()
+            .map(s -> new IncidentView.TimelineEntry(s.action, s.detail, s.actor, s.kind, s.at))
+            .toList();
+    List<IncidentView.PageEntry> pages =
+        Page.ofIncident(i.id).stream()
+            .map(
+                p ->
+                    new IncidentView.PageEntry(
+                        p.contact,
+                        p.escalationLevel,
+                        p.reason,
+                        p.status,
+                        p.attempts,
+                        p.createdAt,
+                        p.sentAt,
+                        p.lastError))
+            .toList();
+    return new IncidentView(
+        summary(i),
+        fromJson(i.evidence),
+        i.acknowledgedBy,
+        i.resolvedBy,
+        i.escalationLevel,
+        i.escalationDueAt,
+        timeline,
+        pages);
+  }
+
+  private static void validate(IncidentReport report) {
+    StringBuilder missing = new StringBuilder();
+    if (report.dedupKey() == null || report.dedupKey().isBlank()) {
+      missing.append(" dedupKey");
+    }
+    if (report.runbook() == null || report.runbook().isBlank()) {
+      missing.append(" runbook");
+    }
+    if (report.severity() == null) {
+      missing.append(" severity");
+    }
+    if (report.title() == null || report.title().isBlank()) {
+      missing.append(" title");
+    }
+    if (report.source() == null || report.source().isBlank()) {
+      missing.append(" source");
+    }
+    if (!missing.isEmpty()) {
+      throw ProblemException.badRequest("missing fields:" + missing);
+    }
+    if (report.dedupKey().length() > 500 || report.title().length() > 1000) {
+      throw ProblemException.badRequest("dedupKey (500) or title (1000) too long");
+    }
+  }
+
+  private static boolean isBreach(Map<String, Object> evidence) {
+    if (evidence == null) {
+      return false;
+    }
+    Object flag = evidence.get(BREACH_EVIDENCE_KEY);
+    return Boolean.TRUE.equals(flag) || "true".equalsIgnoreCase(String.valueOf(flag));
+  }
+
+  private String toJson(Map<String, Object> evidence) {
+    try {
+      return mapper.writeValueAsString(evidence);
+    } catch (JsonProcessingException e) {
+      throw ProblemException.badRequest("evidence is not serialisable: " + e.getOriginalMessage());
+    }
+  }
+
+  private Map<String, Object> fromJson(String json) {
+    try {
+      return json == null ? Map.of() : mapper.readValue(json, MAP);
+    } catch (JsonProcessingException e) {
+      return Map.of("unreadable", json);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package health.clinicalops.rollbackorchestrator;
+
+import health.clinicalops.testing.EmbeddedPostgresServer;
+import health.clinicalops.testing.InjectPostgres;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One real PostgreSQL 15 with two databases: {@code orchestrator} (this service's own schema) and
+ * {@code clinicalapp}, the "app database" the database rollback backs up, restores and counts.
+ */
+public class OrchestratorPostgresResource implements QuarkusTestResourceLifecycleManager {
+
+  public static final String APP_DATABASE = "clinicalapp";
+
+  private EmbeddedPostgresServer server;
+
+  @Override
+  public Map<String, String> start() {
+    server = EmbeddedPostgresServer.start();
+    server.createDatabase("orchestrator");
+    server.createDatabase(APP_DATABASE);
+    Path backups;
+    try {
+      backups = Files.createTempDirectory("rollback-backups-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Map<String, String> config = new HashMap<>();
+    config.put("quarkus.datasource.jdbc.url", server.jdbcUrl("orchestrator"));
+    config.put("quarkus.datasource.username", server.username());
+    config.put("quarkus.datasource.password", server.password());
+    String prefix = "clinicalops.rollback-orchestrator.database-rollback.";
+    config.put(prefix + "jdbc-url", server.jdbcUrl(APP_DATABASE));
+    config.put(prefix + "username", server.username());
+    config.put(prefix + "password", server.password());
+    config.put(prefix + "bin-directory", EmbeddedPostgresServer.binDirectory().toString());
+    config.put(prefix + "backup-directory", backups.toString());
+    return config;
+  }
+
+  @Override
+  public void inject(TestInjector testInjector) {
+    testInjector.injectIntoFields(
+        server,
+        new TestInjector.AnnotatedAndMatchesType(
+            InjectPostgres.class, EmbeddedPostgresServer.class));
+  }
+
+  @Override
+  public void stop() {
+    if (server != null) {
+      server.close();
+      server = null;
+    }
+  }
+}

@@ -1,0 +1,207 @@
+package health.clinicalops.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Values reach the services: the runbooks' thresholds (defaults = the runbooks' numbers), extra
+ * properties, database and Redis connections, tokens, NetworkPolicies and the ServiceMonitor.
+ */
+class RenderedValuesTest {
+
+  @Test
+  void defaultThresholdsAreTheRunbooks() {
+    RenderedChart chart = RenderedChart.defaults();
+    assertThat(chart.applicationProperties("auth-guard"))
+        .containsEntry("clinicalops.auth-guard.abuse.failure-threshold", "50")
+        .containsEntry("clinicalops.auth-guard.abuse.failure-window", "5m")
+        .containsEntry("clinicalops.auth-guard.rate-limit.policies.AUTH.max-requests", "5")
+        .containsEntry("clinicalops.auth-guard.rate-limit.policies.AUTH.window", "1m")
+        .containsEntry("clinicalops.auth-guard.rate-limit.policies.WRITE.max-requests", "30")
+        .containsEntry("clinicalops.auth-guard.overwhelmed.users-limited-ratio", "0.9");
+    assertThat(chart.applicationProperties("db-sentinel"))
+        .containsEntry("clinicalops.db-sentinel.failover.delay", "40s");
+    assertThat(chart.applicationProperties("audit-keeper"))
+        .containsEntry("clinicalops.audit-keeper.archive.retention", "90d")
+        .containsEntry("clinicalops.audit-keeper.quota.warn-ratio", "0.8")
+        .containsEntry("clinicalops.audit-keeper.quota.incident-ratio", "0.9");
+    assertThat(chart.applicationProperties("error-watch"))
+        .containsEntry("clinicalops.error-watch.spike.error-ratio", "0.1")
+        .containsEntry("clinicalops.error-watch.spike.window", "5m")
+        .containsEntry("clinicalops.error-watch.deploys.window", "30m");
+    assertThat(chart.applicationProperties("rollback-orchestrator"))
+        .containsEntry("clinicalops.rollback-orchestrator.escalation.p1-deadline", "15m")
+        .containsEntry(
+            "clinicalops.rollback-orchestrator.escalation.contacts.security-team",
+            "security@dramal.com");
+  }
+
+  @Test
+  void valuesAndExtraPropertiesReachTheService() {
+    RenderedChart chart =
+        RenderedChart.render(
+            "--set",
+            "runbooks.authenticationAbuse.failureThreshold=20",
+            "--set",
+            "runbooks.rateLimits.write.max=60",
+            "--set-string",
+            "services.auth-guard.config.clinicalops\\.auth-guard\\.abuse\\.block-duration=3h",
+            "--set-string",
+            "services.error-watch.config.quarkus\\.log\\.level=DEBUG");
+
+    Properties authGuard = chart.applicationProperties("auth-guard");
+    assertThat(authGuard)
+        .containsEntry("clinicalops.auth-guard.abuse.failure-threshold", "20")
+        .containsEntry("clinicalops.auth-guard.rate-limit.policies.WRITE.max-requests", "60")
+        .containsEntry("clinicalops.auth-guard.abuse.block-duration", "3h");
+    assertThat(chart.applicationProperties("error-watch"))
+        .containsEntry("quarkus.log.level", "DEBUG");
+    // a config change rolls the pods
+    assertThat(annotation(chart, "auth-guard", "checksum/config"))
+        .isNotEqualTo(annotation(RenderedChart.defaults(), "auth-guard", "checksum/config"));
+    assertThat(annotation(chart, "db-sentinel", "checksum/config"))
+        .isEqualTo(annotation(RenderedChart.defaults(), "db-sentinel", "checksum/config"));
+  }
+
+  @Test
+  void secretsComeFromSecretsAndNeverFromTheConfigMaps() {
+    RenderedChart chart = RenderedChart.defaults();
+    for (String service : RenderedChart.SERVICES) {
+      Map<String, JsonNode> env = env(chart, service);
+      for (String token :
+          List.of(
+              "CLINICALOPS_SECURITY_SERVICE_TOKENS",
+              "CLINICALOPS_SECURITY_OPERATOR_TOKENS",
+              "CLINICALOPS_SECURITY_OUTBOUND_TOKEN")) {
+        assertThat(env.get(token).path("valueFrom").path("secretKeyRef").path("name").asText())
+            .as(service + " " + token)
+            .isEqualTo("clinical-ops-tokens");
+      }
+      String db =
+          service.equals("db-sentinel") ? "CLINICALOPS_DB_SENTINEL_PRIMARY" : "QUARKUS_DATASOURCE";
+      for (String suffix : List.of("_JDBC_URL", "_USERNAME", "_PASSWORD")) {
+        assertThat(
+                env.get(db + suffix).path("valueFrom").path("secretKeyRef").path("name").asText())
+            .as(service + " " + db + suffix)
+            .isEqualTo("clinical-app-db");
+      }
+      assertThat(chart.applicationProperties(service).keySet().toString())
+          .doesNotContainIgnoringCase("token")
+          .doesNotContainIgnoringCase("password");
+    }
+    Map<String, JsonNode> authGuard = env(chart, "auth-guard");
+    assertThat(authGuard).containsKey("QUARKUS_DATASOURCE_APP_JDBC_URL");
+    assertThat(authGuard.get("QUARKUS_REDIS_HOSTS").path("value").asText())
+        .isEqualTo("redis://clinical-ops-redis:6379");
+    chart.get("Deployment", "clinical-ops-redis");
+  }
+
+  @Test
+  void productionUsesExternalRedisAndTheBackupDatabase() {
+    RenderedChart chart = RenderedChart.production();
+    assertThat(chart.find("Deployment", "clinical-ops-redis")).isEmpty();
+    Map<String, JsonNode> authGuard = env(chart, "auth-guard");
+    assertThat(authGuard.get("QUARKUS_REDIS_HOSTS").path("value").asText())
+        .isEqualTo("redis://redis-master.redis.svc.cluster.local:6379");
+    assertThat(
+            authGuard
+                .get("QUARKUS_REDIS_PASSWORD")
+                .path("valueFrom")
+                .path("secretKeyRef")
+                .path("name")
+                .asText())
+        .isEqualTo("clinical-ops-redis");
+    Map<String, JsonNode> dbSentinel = env(chart, "db-sentinel");
+    assertThat(
+            dbSentinel
+                .get("CLINICALOPS_DB_SENTINEL_BACKUP_JDBC_URL")
+                .path("valueFrom")
+                .path("secretKeyRef")
+                .path("name")
+                .asText())
+        .isEqualTo("clinical-app-db-backup");
+    assertThat(chart.find("Secret", "clinical-ops-tokens")).isEmpty();
+    assertThat(
+            env(chart, "audit-keeper")
+                .get("CLINICALOPS_SECURITY_OPERATOR_TOKENS")
+                .path("valueFrom")
+                .path("secretKeyRef")
+                .path("name")
+                .asText())
+        .isEqualTo("clinical-ops-tokens-prod");
+  }
+
+  @Test
+  void onlyTheAppTheServicesAndPrometheusReachTheApis() {
+    RenderedChart chart = RenderedChart.production();
+    for (String service : RenderedChart.SERVICES) {
+      JsonNode spec = chart.get("NetworkPolicy", service).path("spec");
+      assertThat(
+              spec.path("podSelector").path("matchLabels").path("app.kubernetes.io/name").asText())
+          .isEqualTo(service);
+      assertThat(spec.path("policyTypes").toString()).contains("Ingress");
+      assertThat(spec.path("ingress")).hasSize(1);
+      JsonNode rule = spec.path("ingress").get(0);
+      assertThat(rule.path("ports").get(0).path("port").asInt()).isEqualTo(8080);
+      String from = rule.path("from").toString();
+      assertThat(from)
+          .contains("\"app.kubernetes.io/component\":\"ops-service\"")
+          .contains("\"kubernetes.io/metadata.name\":\"clinical-app\"")
+          .contains("\"app.kubernetes.io/name\":\"prometheus\"");
+      assertThat(from.contains("fluent-bit")).isEqualTo(service.equals("error-watch"));
+      assertThat(rule.path("from")).hasSize(service.equals("error-watch") ? 4 : 3);
+    }
+  }
+
+  @Test
+  void serviceMonitorScrapesMetricsOnlyWhenEnabled() {
+    assertThat(RenderedChart.defaults().ofKind("ServiceMonitor")).isEmpty();
+    JsonNode monitor = RenderedChart.production().get("ServiceMonitor", "clinical-ops");
+    assertThat(monitor.path("metadata").path("labels").path("release").asText())
+        .isEqualTo("kube-prometheus-stack");
+    JsonNode endpoint = monitor.path("spec").path("endpoints").get(0);
+    assertThat(endpoint.path("path").asText()).isEqualTo("/q/metrics");
+    assertThat(endpoint.path("port").asText()).isEqualTo("http");
+    // it selects the five Services (not the headless one)
+    long selected =
+        RenderedChart.production()
+            .ofKind("Service")
+            .filter(
+                s ->
+                    s.path("metadata")
+                        .path("labels")
+                        .path("app.kubernetes.io/component")
+                        .asText()
+                        .equals("ops-service"))
+            .filter(s -> !s.path("metadata").path("labels").has("clinical-ops/headless"))
+            .count();
+    assertThat(selected).isEqualTo(5);
+  }
+
+  private static String annotation(RenderedChart chart, String service, String key) {
+    return chart
+        .workload(service)
+        .path("spec")
+        .path("template")
+        .path("metadata")
+        .path("annotations")
+        .path(key)
+        .asText();
+  }
+
+  private static Map<String, JsonNode> env(RenderedChart chart, String service) {
+    Map<String, JsonNode> env = new HashMap<>();
+    RenderedChart.podSpec(chart.workload(service))
+        .path("containers")
+        .get(0)
+        .path("env")
+        .forEach(e -> env.put(e.path("name").asText(), e));
+    return env;
+  }
+}

@@ -67,7 +67,7 @@ redis://clinical-ops-redis:6379
 
 {{/* The app's Deployments live here (error-watch and rollback-orchestrator watch them). */}}
 {{- define "clinical-ops.appNamespace" -}}
-{{- .Values.runbooks.rollback.appNamespace | default .Release.Namespace -}}
+{{- .Values.app.namespace | default .Release.Namespace -}}
 {{- end -}}
 
 {{/* Database env vars (default datasource) from a Secret; call with (dict "root" $ "name" n "prefix" "QUARKUS_DATASOURCE"). */}}

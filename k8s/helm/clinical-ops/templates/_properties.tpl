@@ -10,79 +10,85 @@ so the service's own default applies. Call with (dict "root" $ "name" "<service>
 {{- $_ := set $p "clinicalops.ops-state.config-map-name" $root.Values.opsState.configMapName -}}
 {{- $_ := set $p "quarkus.rest-client.audit-keeper.url" "http://audit-keeper:8080" -}}
 {{- $_ := set $p "quarkus.rest-client.rollback-orchestrator.url" "http://rollback-orchestrator:8080" -}}
-{{- $_ := set $p "quarkus.log.console.json.enabled" "true" -}}
 {{- if eq .name "auth-guard" -}}
 {{- $pre := "clinicalops.auth-guard" -}}
 {{- $a := $rb.authenticationAbuse -}}
-{{- $_ := set $p (printf "%s.abuse.failure-threshold" $pre) $a.failureThreshold -}}
-{{- $_ := set $p (printf "%s.abuse.failure-window" $pre) $a.failureWindow -}}
-{{- $_ := set $p (printf "%s.abuse.block-duration" $pre) $a.blockDuration -}}
+{{- $_ := set $p (printf "%s.abuse.max-failures-per-ip" $pre) $a.maxFailuresPerIp -}}
+{{- $_ := set $p (printf "%s.abuse.window" $pre) $a.window -}}
+{{- $_ := set $p (printf "%s.abuse.block-ttl" $pre) $a.blockTtl -}}
+{{- $_ := set $p (printf "%s.abuse.max-block-ttl" $pre) $a.maxBlockTtl -}}
 {{- if $a.allowlist -}}
 {{- $_ := set $p (printf "%s.abuse.allowlist" $pre) (join "," $a.allowlist) -}}
 {{- end -}}
-{{- $_ := set $p (printf "%s.abuse.severity" $pre) $a.severity -}}
+{{- $_ := set $p (printf "%s.abuse.revoke-targeted-accounts" $pre) $a.revokeTargetedAccounts -}}
 {{- range $policy, $limit := $rb.rateLimits -}}
-{{- $_ := set $p (printf "%s.rate-limit.policies.%s.max-requests" $pre (upper $policy)) $limit.max -}}
-{{- $_ := set $p (printf "%s.rate-limit.policies.%s.window" $pre (upper $policy)) $limit.window -}}
+{{- $_ := set $p (printf "%s.policies.%s.limit" $pre $policy) $limit.limit -}}
+{{- $_ := set $p (printf "%s.policies.%s.window" $pre $policy) $limit.window -}}
 {{- end -}}
 {{- $o := $rb.rateLimitOverwhelmed -}}
-{{- $_ := set $p (printf "%s.overwhelmed.users-limited-ratio" $pre) $o.usersLimitedRatio -}}
+{{- $_ := set $p (printf "%s.overwhelmed.limited-share" $pre) $o.limitedShare -}}
 {{- $_ := set $p (printf "%s.overwhelmed.window" $pre) $o.window -}}
-{{- $_ := set $p (printf "%s.overwhelmed.relief-factor" $pre) $o.reliefFactor -}}
-{{- $_ := set $p (printf "%s.overwhelmed.relief-duration" $pre) $o.reliefDuration -}}
+{{- $_ := set $p (printf "%s.overwhelmed.min-active-clients" $pre) $o.minActiveClients -}}
+{{- $_ := set $p (printf "%s.overwhelmed.relief.enabled" $pre) $o.relief.enabled -}}
+{{- $_ := set $p (printf "%s.overwhelmed.relief.factor" $pre) $o.relief.factor -}}
+{{- $_ := set $p (printf "%s.overwhelmed.relief.duration" $pre) $o.relief.duration -}}
 {{- else if eq .name "db-sentinel" -}}
 {{- $pre := "clinicalops.db-sentinel" -}}
 {{- $d := $rb.databaseConnectivity -}}
 {{- $_ := set $p (printf "%s.probe.interval" $pre) $d.probeInterval -}}
 {{- $_ := set $p (printf "%s.probe.timeout" $pre) $d.probeTimeout -}}
-{{- $_ := set $p (printf "%s.detection.failures-before-outage" $pre) $d.failuresBeforeOutage -}}
-{{- $_ := set $p (printf "%s.read-only.after" $pre) $d.readOnlyAfter -}}
-{{- $_ := set $p (printf "%s.failover.delay" $pre) $d.failoverAfter -}}
-{{- $_ := set $p (printf "%s.failover.enabled" $pre) $root.Values.database.backup.enabled -}}
-{{- $_ := set $p (printf "%s.pool.saturation-ratio" $pre) $d.connectionSaturationRatio -}}
-{{- $_ := set $p (printf "%s.severity" $pre) $d.severity -}}
+{{- $_ := set $p (printf "%s.response.detection-delay" $pre) $d.detectionDelay -}}
+{{- $_ := set $p (printf "%s.response.failover-delay" $pre) $d.failoverDelay -}}
+{{- $_ := set $p (printf "%s.response.settling-time" $pre) $d.settlingTime -}}
+{{- $_ := set $p (printf "%s.response.mode-lease" $pre) $d.modeLease -}}
+{{- $_ := set $p (printf "%s.saturation.threshold" $pre) $d.saturationThreshold -}}
+{{- $_ := set $p (printf "%s.leader.lease-name" $pre) "db-sentinel-leader" -}}
 {{- else if eq .name "audit-keeper" -}}
 {{- $pre := "clinicalops.audit-keeper" -}}
 {{- $l := $rb.auditLog -}}
 {{- $dir := (index $root.Values.services "audit-keeper").persistence.mountPath -}}
 {{- $_ := set $p (printf "%s.spool.directory" $pre) (printf "%s/spool" $dir) -}}
-{{- $_ := set $p (printf "%s.archive.directory" $pre) (printf "%s/archive" $dir) -}}
-{{- $_ := set $p (printf "%s.archive.retention" $pre) $l.retention -}}
-{{- $_ := set $p (printf "%s.archive.schedule" $pre) $l.archiveSchedule -}}
-{{- $_ := set $p (printf "%s.quota.limit" $pre) $l.storageQuota -}}
-{{- $_ := set $p (printf "%s.quota.warn-ratio" $pre) $l.quotaWarnRatio -}}
-{{- $_ := set $p (printf "%s.quota.incident-ratio" $pre) $l.quotaIncidentRatio -}}
-{{- $_ := set $p (printf "%s.write-probe.interval" $pre) $l.writeProbeInterval -}}
-{{- $_ := set $p (printf "%s.severity" $pre) $l.severity -}}
+{{- $_ := set $p (printf "%s.retention.directory" $pre) (printf "%s/archive" $dir) -}}
+{{- $_ := set $p (printf "%s.retention.max-age" $pre) $l.retention -}}
+{{- $_ := set $p (printf "%s.retention.every" $pre) $l.archiveEvery -}}
+{{- $_ := set $p (printf "%s.probe.database-quota" $pre) $l.databaseQuota -}}
+{{- $_ := set $p (printf "%s.probe.warn-ratio" $pre) $l.quotaWarnRatio -}}
+{{- $_ := set $p (printf "%s.probe.incident-ratio" $pre) $l.quotaIncidentRatio -}}
+{{- $_ := set $p (printf "%s.probe.interval" $pre) $l.writeProbeInterval -}}
 {{- else if eq .name "error-watch" -}}
 {{- $pre := "clinicalops.error-watch" -}}
 {{- $e := $rb.errorRateSpike -}}
-{{- $_ := set $p (printf "%s.spike.error-ratio" $pre) $e.errorRatio -}}
-{{- $_ := set $p (printf "%s.spike.window" $pre) $e.window -}}
-{{- $_ := set $p (printf "%s.spike.minimum-requests" $pre) $e.minimumRequests -}}
-{{- $_ := set $p (printf "%s.deploys.window" $pre) $e.deployWindow -}}
+{{- $_ := set $p (printf "%s.alert.threshold" $pre) $e.threshold -}}
+{{- $_ := set $p (printf "%s.alert.duration" $pre) $e.duration -}}
+{{- $_ := set $p (printf "%s.alert.min-requests" $pre) $e.minRequests -}}
+{{- $_ := set $p (printf "%s.decision.deploy-correlation-window" $pre) $e.deployCorrelationWindow -}}
+{{- $_ := set $p (printf "%s.decision.rollback-mode" $pre) $e.rollbackMode -}}
 {{- $_ := set $p (printf "%s.deploys.namespace" $pre) (include "clinical-ops.appNamespace" $root) -}}
-{{- $_ := set $p (printf "%s.deploys.selector" $pre) $rb.rollback.appSelector -}}
-{{- $_ := set $p (printf "%s.rollback.automatic" $pre) $e.autoRollback -}}
-{{- $_ := set $p (printf "%s.communication.user-email-after" $pre) $e.userEmailAfter -}}
-{{- $_ := set $p (printf "%s.severity" $pre) $e.severity -}}
+{{- $_ := set $p (printf "%s.deploys.watched-apps" $pre) (join "," $root.Values.app.deployments) -}}
 {{- else if eq .name "rollback-orchestrator" -}}
 {{- $pre := "clinicalops.rollback-orchestrator" -}}
 {{- $r := $rb.rollback -}}
 {{- $x := $rb.escalation -}}
-{{- $_ := set $p (printf "%s.app.namespace" $pre) (include "clinical-ops.appNamespace" $root) -}}
-{{- $_ := set $p (printf "%s.app.selector" $pre) $r.appSelector -}}
-{{- $_ := set $p (printf "%s.rollout-timeout" $pre) $r.rolloutTimeout -}}
-{{- $_ := set $p (printf "%s.escalation.p1-deadline" $pre) $x.p1Deadline -}}
-{{- $_ := set $p (printf "%s.escalation.p0-deadline" $pre) $x.p0Deadline -}}
-{{- range $role, $contact := $x.contacts -}}
-{{- if $contact -}}
-{{- $_ := set $p (printf "%s.escalation.contacts.%s" $pre (kebabcase $role)) $contact -}}
+{{- $_ := set $p (printf "%s.rollback.namespace" $pre) (include "clinical-ops.appNamespace" $root) -}}
+{{- $_ := set $p (printf "%s.rollback.mode" $pre) $r.mode -}}
+{{- $_ := set $p (printf "%s.rollback.cooldown" $pre) $r.cooldown -}}
+{{- $_ := set $p (printf "%s.rollback.max-automatic-per-hour" $pre) $r.maxAutomaticPerHour -}}
+{{- $_ := set $p (printf "%s.rollback.progress-deadline" $pre) $r.progressDeadline -}}
+{{- if $root.Values.app.healthUrl -}}
+{{- $_ := set $p (printf "%s.rollback.health-url" $pre) $root.Values.app.healthUrl -}}
 {{- end -}}
+{{- $_ := set $p (printf "%s.database-rollback.backup-directory" $pre) (printf "%s/backups" (index $root.Values.services "rollback-orchestrator").backups.mountPath) -}}
+{{- range $level := list "p0" "p1" "p2" "p3" -}}
+{{- $_ := set $p (printf "%s.escalation.%s-levels" $pre $level) (join "," (index $x (printf "%sLevels" $level))) -}}
+{{- $_ := set $p (printf "%s.escalation.%s-ack-deadline" $pre $level) (index $x (printf "%sAckDeadline" $level)) -}}
 {{- end -}}
-{{- range $hook, $url := $x.webhooks -}}
-{{- if $url -}}
-{{- $_ := set $p (printf "%s.escalation.webhooks.%s" $pre (kebabcase $hook)) $url -}}
+{{- $_ := set $p (printf "%s.escalation.breach-contacts" $pre) (join "," $x.breachContacts) -}}
+{{- range $contact, $c := $x.contacts -}}
+{{- $_ := set $p (printf "%s.escalation.contacts.%s.format" $pre $contact) ($c.format | default "generic") -}}
+{{- if $c.webhookUrl -}}
+{{- $_ := set $p (printf "%s.escalation.contacts.%s.webhook-url" $pre $contact) $c.webhookUrl -}}
+{{- else if $x.webhookSecret -}}
+{{- $_ := set $p (printf "%s.escalation.contacts.%s.webhook-url" $pre $contact) (printf "${%s:}" (include "clinical-ops.webhookEnv" $contact)) -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}
@@ -91,6 +97,11 @@ so the service's own default applies. Call with (dict "root" $ "name" "<service>
 {{- $_ := set $p $k $v -}}
 {{- end -}}
 {{- toJson $p -}}
+{{- end -}}
+
+{{/* Environment variable that carries a contact's webhook URL from escalation.webhookSecret. */}}
+{{- define "clinical-ops.webhookEnv" -}}
+{{- printf "CLINICALOPS_WEBHOOK_%s" (. | upper | replace "-" "_") -}}
 {{- end -}}
 
 {{/* application.properties text of one service, keys sorted. */}}

@@ -19,27 +19,32 @@ class RenderedValuesTest {
   void defaultThresholdsAreTheRunbooks() {
     RenderedChart chart = RenderedChart.defaults();
     assertThat(chart.applicationProperties("auth-guard"))
-        .containsEntry("clinicalops.auth-guard.abuse.failure-threshold", "50")
-        .containsEntry("clinicalops.auth-guard.abuse.failure-window", "5m")
-        .containsEntry("clinicalops.auth-guard.rate-limit.policies.AUTH.max-requests", "5")
-        .containsEntry("clinicalops.auth-guard.rate-limit.policies.AUTH.window", "1m")
-        .containsEntry("clinicalops.auth-guard.rate-limit.policies.WRITE.max-requests", "30")
-        .containsEntry("clinicalops.auth-guard.overwhelmed.users-limited-ratio", "0.9");
+        .containsEntry("clinicalops.auth-guard.abuse.max-failures-per-ip", "50")
+        .containsEntry("clinicalops.auth-guard.abuse.window", "5m")
+        .containsEntry("clinicalops.auth-guard.policies.AUTH.limit", "5")
+        .containsEntry("clinicalops.auth-guard.policies.AUTH.window", "1m")
+        .containsEntry("clinicalops.auth-guard.policies.WRITE.limit", "30")
+        .containsEntry("clinicalops.auth-guard.policies.WRITE.window", "1m")
+        .containsEntry("clinicalops.auth-guard.overwhelmed.limited-share", "0.9");
     assertThat(chart.applicationProperties("db-sentinel"))
-        .containsEntry("clinicalops.db-sentinel.failover.delay", "40s");
+        .containsEntry("clinicalops.db-sentinel.response.failover-delay", "40s")
+        .containsEntry("clinicalops.db-sentinel.leader.lease-name", "db-sentinel-leader");
     assertThat(chart.applicationProperties("audit-keeper"))
-        .containsEntry("clinicalops.audit-keeper.archive.retention", "90d")
-        .containsEntry("clinicalops.audit-keeper.quota.warn-ratio", "0.8")
-        .containsEntry("clinicalops.audit-keeper.quota.incident-ratio", "0.9");
+        .containsEntry("clinicalops.audit-keeper.retention.max-age", "90d")
+        .containsEntry("clinicalops.audit-keeper.probe.database-quota", "512M")
+        .containsEntry("clinicalops.audit-keeper.probe.warn-ratio", "0.8")
+        .containsEntry("clinicalops.audit-keeper.probe.incident-ratio", "0.9");
     assertThat(chart.applicationProperties("error-watch"))
-        .containsEntry("clinicalops.error-watch.spike.error-ratio", "0.1")
-        .containsEntry("clinicalops.error-watch.spike.window", "5m")
-        .containsEntry("clinicalops.error-watch.deploys.window", "30m");
+        .containsEntry("clinicalops.error-watch.alert.threshold", "0.1")
+        .containsEntry("clinicalops.error-watch.alert.duration", "5m")
+        .containsEntry("clinicalops.error-watch.decision.deploy-correlation-window", "30m")
+        .containsEntry("clinicalops.error-watch.deploys.namespace", "clinical-ops")
+        .containsEntry("clinicalops.error-watch.deploys.watched-apps", "clinical-app");
     assertThat(chart.applicationProperties("rollback-orchestrator"))
-        .containsEntry("clinicalops.rollback-orchestrator.escalation.p1-deadline", "15m")
+        .containsEntry("clinicalops.rollback-orchestrator.escalation.p0-levels", "cto")
         .containsEntry(
-            "clinicalops.rollback-orchestrator.escalation.contacts.security-team",
-            "security@dramal.com");
+            "clinicalops.rollback-orchestrator.escalation.p1-levels", "security-team,cto")
+        .containsEntry("clinicalops.rollback-orchestrator.escalation.p1-ack-deadline", "15m");
   }
 
   @Test
@@ -47,19 +52,19 @@ class RenderedValuesTest {
     RenderedChart chart =
         RenderedChart.render(
             "--set",
-            "runbooks.authenticationAbuse.failureThreshold=20",
+            "runbooks.authenticationAbuse.maxFailuresPerIp=20",
             "--set",
-            "runbooks.rateLimits.write.max=60",
+            "runbooks.rateLimits.WRITE.limit=60",
             "--set-string",
-            "services.auth-guard.config.clinicalops\\.auth-guard\\.abuse\\.block-duration=3h",
+            "services.auth-guard.config.clinicalops\\.auth-guard\\.abuse\\.block-ttl=3h",
             "--set-string",
             "services.error-watch.config.quarkus\\.log\\.level=DEBUG");
 
     Properties authGuard = chart.applicationProperties("auth-guard");
     assertThat(authGuard)
-        .containsEntry("clinicalops.auth-guard.abuse.failure-threshold", "20")
-        .containsEntry("clinicalops.auth-guard.rate-limit.policies.WRITE.max-requests", "60")
-        .containsEntry("clinicalops.auth-guard.abuse.block-duration", "3h");
+        .containsEntry("clinicalops.auth-guard.abuse.max-failures-per-ip", "20")
+        .containsEntry("clinicalops.auth-guard.policies.WRITE.limit", "60")
+        .containsEntry("clinicalops.auth-guard.abuse.block-ttl", "3h");
     assertThat(chart.applicationProperties("error-watch"))
         .containsEntry("quarkus.log.level", "DEBUG");
     // a config change rolls the pods
@@ -67,6 +72,30 @@ class RenderedValuesTest {
         .isNotEqualTo(annotation(RenderedChart.defaults(), "auth-guard", "checksum/config"));
     assertThat(annotation(chart, "db-sentinel", "checksum/config"))
         .isEqualTo(annotation(RenderedChart.defaults(), "db-sentinel", "checksum/config"));
+  }
+
+  @Test
+  void escalationWebhooksComeFromTheirSecret() {
+    RenderedChart chart = RenderedChart.production();
+    assertThat(chart.applicationProperties("rollback-orchestrator"))
+        .containsEntry(
+            "clinicalops.rollback-orchestrator.escalation.contacts.security-team.webhook-url",
+            "${CLINICALOPS_WEBHOOK_SECURITY_TEAM:}")
+        .containsEntry(
+            "clinicalops.rollback-orchestrator.escalation.contacts.security-team.format", "slack")
+        .containsEntry("clinicalops.rollback-orchestrator.rollback.namespace", "clinical-app")
+        .containsEntry(
+            "clinicalops.rollback-orchestrator.rollback.health-url",
+            "https://api.dramal.com/api/health");
+    JsonNode webhook = env(chart, "rollback-orchestrator").get("CLINICALOPS_WEBHOOK_SECURITY_TEAM");
+    assertThat(webhook.path("valueFrom").path("secretKeyRef").path("name").asText())
+        .isEqualTo("clinical-ops-webhooks");
+    assertThat(webhook.path("valueFrom").path("secretKeyRef").path("key").asText())
+        .isEqualTo("security-team");
+    assertThat(env(chart, "rollback-orchestrator"))
+        .containsKeys(
+            "CLINICALOPS_ROLLBACK_ORCHESTRATOR_DATABASE_ROLLBACK_JDBC_URL",
+            "CLINICALOPS_ROLLBACK_ORCHESTRATOR_DATABASE_ROLLBACK_PASSWORD");
   }
 
   @Test

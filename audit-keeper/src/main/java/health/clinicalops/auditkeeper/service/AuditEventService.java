@@ -1,0 +1,104 @@
+package health.clinicalops.auditkeeper.service;
+
+import health.clinicalops.auditkeeper.config.AuditKeeperConfig;
+import health.clinicalops.auditkeeper.domain.AuditEventPage;
+import health.clinicalops.auditkeeper.domain.StoredAuditEvent;
+import health.clinicalops.auditkeeper.domain.VerificationReport;
+import health.clinicalops.auditkeeper.domain.WriteReceipt;
+import health.clinicalops.opskit.problem.ProblemException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+
+/** What the REST layer asks of audit-keeper: write, review and verify audit events. */
+@ApplicationScoped
+public class AuditEventService {
+
+  private final AuditEventParser parser;
+  private final AuditWriter writer;
+  private final AuditLogRepository repository;
+  private final ChainVerifier verifier;
+  private final AuditKeeperConfig config;
+
+  AuditEventService(
+      AuditEventParser parser,
+      AuditWriter writer,
+      AuditLogRepository repository,
+      ChainVerifier verifier,
+      AuditKeeperConfig config) {
+    this.parser = parser;
+    this.writer = writer;
+    this.repository = repository;
+    this.verifier = verifier;
+    this.config = config;
+  }
+
+  /** Parses and durably stores a body; {@code ndjson} selects one event a line. */
+  public WriteReceipt record(String body, boolean ndjson) {
+    if (body == null || body.isBlank()) {
+      throw ProblemException.badRequest("the body is empty; send an audit event");
+    }
+    return writer.write(ndjson ? parser.parseNdjson(body) : parser.parseJson(body));
+  }
+
+  public AuditEventPage search(
+      String userId, String action, String from, String to, int page, int size) {
+    if (page < 0 || size < 1 || size > config.database().maxPageSize()) {
+      throw ProblemException.badRequest(
+          "page must be >= 0 and size between 1 and " + config.database().maxPageSize());
+    }
+    try {
+      return repository.search(
+          blankToNull(userId),
+          blankToNull(action),
+          instant("from", from),
+          instant("to", to),
+          page,
+          size);
+    } catch (SQLException e) {
+      throw unavailable(e);
+    }
+  }
+
+  public Optional<StoredAuditEvent> find(String id) {
+    try {
+      return repository.find(id);
+    } catch (SQLException e) {
+      throw unavailable(e);
+    }
+  }
+
+  public VerificationReport verify(String from, String to) {
+    try {
+      return verifier.verify(instant("from", from), instant("to", to));
+    } catch (SQLException e) {
+      throw unavailable(e);
+    }
+  }
+
+  private static ProblemException unavailable(SQLException e) {
+    return ProblemException.unavailable(
+        "the audit database cannot be read now (" + AuditWriter.describe(e) + ")",
+        Duration.ofSeconds(30));
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value;
+  }
+
+  private static Instant instant(String name, String value) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(value).toInstant();
+    } catch (DateTimeParseException e) {
+      throw ProblemException.badRequest(
+          name + " must be an ISO-8601 date-time with offset, e.g. 2026-01-16T10:00:00Z");
+    }
+  }
+}

@@ -1,0 +1,267 @@
+package health.clinicalops.auditkeeper.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import health.clinicalops.auditkeeper.config.AuditKeeperConfig;
+import health.clinicalops.auditkeeper.domain.AuditRecord;
+import health.clinicalops.auditkeeper.domain.WriteReceipt;
+import health.clinicalops.opskit.clients.IncidentReport;
+import health.clinicalops.opskit.clients.IncidentReporter;
+import health.clinicalops.opskit.clients.Runbooks;
+import health.clinicalops.opskit.clients.Severity;
+import health.clinicalops.opskit.problem.ProblemException;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jboss.logging.Logger;
+
+/**
+ * The one way into "AuditLog": commits a batch to the database (201), or when that fails fsyncs it
+ * to the spool (202), and acknowledges nothing that is not durable. While the spool holds events,
+ * new ones are appended behind them, so the table receives every event in the order it was
+ * acknowledged. {@link #drain()} replays the spool; a spooling episode opens a P2 incident and
+ * closes it, with the count of spooled events, when the spool is empty again.
+ */
+@ApplicationScoped
+public class AuditWriter {
+
+  /** The actor of audit-keeper's own audit events. */
+  public static final String SELF = "audit-keeper";
+
+  private static final Logger LOG = Logger.getLogger(AuditWriter.class);
+
+  private final AuditLogRepository repository;
+  private final EventSpool spool;
+  private final SchemaMigrator migrator;
+  private final AuditKeeperMetrics metrics;
+  private final IncidentReporter incidents;
+  private final AuditKeeperConfig config;
+  private final ObjectMapper mapper;
+  private final Clock clock;
+  private final ReentrantLock lock = new ReentrantLock(true);
+
+  private String episodeKey;
+  private long episodeSpooled;
+  private volatile String lastFailure = "";
+
+  AuditWriter(
+      AuditLogRepository repository,
+      EventSpool spool,
+      SchemaMigrator migrator,
+      AuditKeeperMetrics metrics,
+      IncidentReporter incidents,
+      AuditKeeperConfig config,
+      ObjectMapper mapper,
+      Clock clock) {
+    this.repository = repository;
+    this.spool = spool;
+    this.migrator = migrator;
+    this.metrics = metrics;
+    this.incidents = incidents;
+    this.config = config;
+    this.mapper = mapper;
+    this.clock = clock;
+  }
+
+  void onStart(@Observes @Priority(10) StartupEvent start) {
+    lock.lock();
+    try {
+      if (spool.droppedTailBytesAtStart() > 0) {
+        LOG.warnf(
+            "the spool ended in a torn record of %d bytes (never acknowledged); dropped",
+            spool.droppedTailBytesAtStart());
+      }
+      if (!spool.isEmpty()) {
+        episodeSpooled = spool.depth();
+        openIncident("events left in the spool at start-up: " + spool.depth());
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Stores the events durably, in order; throws (503) only when neither store took them. */
+  public WriteReceipt write(@NotNull @NotEmpty List<AuditRecord> events) {
+    String spoolCause = null;
+    boolean episodeStarted = false;
+    WriteReceipt receipt = null;
+    List<String> ids = events.stream().map(AuditRecord::id).toList();
+    lock.lock();
+    try {
+      if (!spool.isEmpty()) {
+        spoolCause = "earlier events are still in the spool";
+      } else if (!migrator.isMigrated()) {
+        spoolCause = "the audit schema is not migrated yet (database unreachable at start-up)";
+      } else {
+        try {
+          metrics.written(repository.insert(events));
+          receipt = new WriteReceipt(events.size(), WriteReceipt.DATABASE, ids);
+        } catch (SQLException | RuntimeException e) {
+          spoolCause = describe(e);
+          lastFailure = spoolCause;
+          LOG.errorf(
+              "AuditService Failed to log event (%s); spooling %d", spoolCause, events.size());
+        }
+      }
+      if (receipt == null) {
+        try {
+          spool.append(events);
+        } catch (IOException e) {
+          LOG.errorf(e, "the database and the spool both refused %d audit events", events.size());
+          throw ProblemException.unavailable(
+              "the audit log cannot store events now (database: "
+                  + spoolCause
+                  + "; spool: "
+                  + e.getMessage()
+                  + "); nothing was stored, retry",
+              Duration.ofSeconds(5));
+        }
+        metrics.spooled(events.size());
+        episodeSpooled += events.size();
+        if (episodeKey == null) {
+          openIncident(spoolCause);
+          episodeStarted = true;
+        }
+        receipt = new WriteReceipt(events.size(), WriteReceipt.SPOOL, ids);
+      }
+      metrics.accepted(events.size());
+    } finally {
+      lock.unlock();
+    }
+    if (episodeStarted) {
+      recordOwn("audit-keeper.spooling.started", Map.of("cause", spoolCause));
+    }
+    return receipt;
+  }
+
+  /**
+   * Replays the spool into the database in order until it is empty or a write fails; when empty,
+   * closes the spooling episode. Safe to run again after any crash: ids already stored are skipped.
+   */
+  public void drain() {
+    if (!migrator.ensureMigrated() || (spool.isEmpty() && episodeKey == null)) {
+      return;
+    }
+    int batchSize = Math.max(1, config.spool().replayBatchSize());
+    try {
+      while (true) {
+        EventSpool.Batch batch = spool.next(batchSize);
+        if (batch.events().isEmpty()) {
+          finishEpisodeIfDrained();
+          return;
+        }
+        repository.insert(batch.events());
+        spool.replayed(batch);
+        metrics.replayed(batch.events().size());
+      }
+    } catch (SQLException | RuntimeException e) {
+      lastFailure = describe(e);
+      LOG.debugf("replay paused: %s", lastFailure);
+    } catch (IOException e) {
+      LOG.errorf(e, "cannot read the spool %s", spool.path());
+    }
+  }
+
+  private void finishEpisodeIfDrained() throws IOException {
+    long replayed;
+    String key;
+    lock.lock();
+    try {
+      if (!spool.clearIfDrained() || episodeKey == null) {
+        return;
+      }
+      replayed = episodeSpooled;
+      key = episodeKey;
+      episodeKey = null;
+      episodeSpooled = 0;
+    } finally {
+      lock.unlock();
+    }
+    LOG.infof("spool drained: %d events replayed into \"AuditLog\"", replayed);
+    incidents.report(
+        incident(key, Map.of("spooledEvents", replayed))
+            .resolvedBy(
+                "audit writes succeed again; spool drained: "
+                    + replayed
+                    + " spooled events replayed into \"AuditLog\" in order, none lost"));
+    recordOwn("audit-keeper.spool.drained", Map.of("replayedEvents", replayed));
+  }
+
+  private void openIncident(String cause) {
+    episodeKey = "audit-keeper/spooling/" + clock.instant().toEpochMilli();
+    incidents.report(
+        incident(
+                episodeKey,
+                Map.of(
+                    "cause",
+                    cause,
+                    "spoolFile",
+                    spool.path().toString(),
+                    "spoolDepth",
+                    spool.depth()))
+            .withStep(
+                "audit-keeper.spooling.started",
+                "audit writes fail ("
+                    + cause
+                    + "); events are fsync'd to the local spool and replayed in order when the"
+                    + " database takes writes again"));
+  }
+
+  private static IncidentReport incident(String key, Map<String, Object> evidence) {
+    return IncidentReport.open(
+        key,
+        Runbooks.AUDIT_LOG_FAILURE,
+        Severity.P2,
+        "Audit Log Failure: audit events are being spooled (compliance risk)",
+        evidence,
+        SELF);
+  }
+
+  /** Writes one of audit-keeper's own actions through the same path (never over HTTP). */
+  public void recordOwn(String action, Map<String, Object> details) {
+    try {
+      write(
+          List.of(
+              new AuditRecord(
+                  UUID.randomUUID().toString(),
+                  SELF,
+                  action,
+                  mapper.writeValueAsString(details),
+                  clock.instant(),
+                  null)));
+    } catch (JsonProcessingException | RuntimeException e) {
+      LOG.errorf(e, "cannot record audit-keeper's own action %s", action);
+    }
+  }
+
+  public boolean spooling() {
+    return !spool.isEmpty();
+  }
+
+  public String lastFailure() {
+    return lastFailure;
+  }
+
+  static String describe(Throwable e) {
+    if (e instanceof SQLException sql && sql.getSQLState() != null) {
+      return "SQLState " + sql.getSQLState() + ": " + firstLine(sql.getMessage());
+    }
+    return e.getClass().getSimpleName() + ": " + firstLine(String.valueOf(e.getMessage()));
+  }
+
+  private static String firstLine(String text) {
+    int nl = text.indexOf('\n');
+    return nl < 0 ? text : text.substring(0, nl);
+  }
+}

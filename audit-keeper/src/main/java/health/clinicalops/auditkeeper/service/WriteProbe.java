@@ -1,0 +1,223 @@
+package health.clinicalops.auditkeeper.service;
+
+import health.clinicalops.auditkeeper.config.AuditKeeperConfig;
+import health.clinicalops.auditkeeper.domain.ProbeResult;
+import health.clinicalops.opskit.clients.IncidentReport;
+import health.clinicalops.opskit.clients.IncidentReporter;
+import health.clinicalops.opskit.clients.Runbooks;
+import health.clinicalops.opskit.clients.Severity;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Every {@code probe.interval}: the runbook's step-1 test INSERT in a transaction that is rolled
+ * back (nothing is stored, no sequence number is used up), the INSERT/SELECT privileges on
+ * "AuditLog" (a P2 incident that suggests the runbook's step-5 GRANT when one is missing), and
+ * {@code pg_database_size} against the quota (warning at 80%, P2 incident at 90%).
+ */
+@ApplicationScoped
+public class WriteProbe {
+
+  /** The runbook's step 1, unchanged. */
+  static final String RUNBOOK_TEST_WRITE =
+      "INSERT INTO \"AuditLog\" (\"userId\", \"action\", \"details\", \"timestamp\","
+          + " \"ipAddress\") VALUES ('test-id', 'test', '{}', NOW(), '127.0.0.1')";
+
+  static final String PERMISSION_KEY = "audit-keeper/permissions";
+  static final String QUOTA_KEY = "audit-keeper/storage-quota";
+  private static final Logger LOG = Logger.getLogger(WriteProbe.class);
+
+  private final AgroalDataSource dataSource;
+  private final AuditKeeperConfig config;
+  private final AuditKeeperMetrics metrics;
+  private final IncidentReporter incidents;
+  private final SchemaMigrator migrator;
+  private final Clock clock;
+  private volatile ProbeResult last;
+  private boolean permissionIncidentOpen;
+  private boolean quotaIncidentOpen;
+
+  WriteProbe(
+      AgroalDataSource dataSource,
+      AuditKeeperConfig config,
+      AuditKeeperMetrics metrics,
+      IncidentReporter incidents,
+      SchemaMigrator migrator,
+      Clock clock) {
+    this.dataSource = dataSource;
+    this.config = config;
+    this.metrics = metrics;
+    this.incidents = incidents;
+    this.migrator = migrator;
+    this.clock = clock;
+  }
+
+  @Scheduled(
+      every = "${clinicalops.audit-keeper.probe.interval:30s}",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void scheduled() {
+    probe();
+  }
+
+  /** Runs the probe now and acts on its result. */
+  public synchronized ProbeResult probe() {
+    long quota = config.probe().databaseQuota().asLongValue();
+    String writeError = null;
+    String user = "";
+    boolean canInsert = false;
+    boolean canSelect = false;
+    long size = -1;
+    if (!migrator.ensureMigrated()) {
+      writeError = "the audit schema is not migrated (database unreachable)";
+    } else {
+      try (Connection c = dataSource.getConnection()) {
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+          s.executeUpdate(RUNBOOK_TEST_WRITE);
+        } catch (SQLException e) {
+          writeError = AuditWriter.describe(e);
+        } finally {
+          AuditLogRepository.rollbackQuietly(c);
+        }
+        try (Statement s = c.createStatement();
+            ResultSet rs =
+                s.executeQuery(
+                    "SELECT current_user, has_table_privilege('\"AuditLog\"', 'INSERT'),"
+                        + " has_table_privilege('\"AuditLog\"', 'SELECT'),"
+                        + " pg_database_size(current_database())")) {
+          rs.next();
+          user = rs.getString(1);
+          canInsert = rs.getBoolean(2);
+          canSelect = rs.getBoolean(3);
+          size = rs.getLong(4);
+        }
+        c.rollback();
+      } catch (SQLException e) {
+        writeError = writeError == null ? AuditWriter.describe(e) : writeError;
+      }
+    }
+    double ratio = quota > 0 && size >= 0 ? (double) size / quota : 0;
+    ProbeResult result =
+        new ProbeResult(
+            clock.instant(),
+            writeError == null,
+            writeError,
+            user,
+            canInsert,
+            canSelect,
+            size,
+            quota,
+            ratio);
+    last = result;
+    metrics.probe(result.writeOk(), result.at());
+    if (size >= 0) {
+      metrics.databaseSize(size, quota);
+    }
+    if (writeError != null) {
+      LOG.warnf("audit write probe failed: %s", writeError);
+    }
+    if (!user.isEmpty()) {
+      checkPermissions(result);
+      checkQuota(result);
+    }
+    return result;
+  }
+
+  private void checkPermissions(ProbeResult r) {
+    boolean denied =
+        !r.canInsert()
+            || !r.canSelect()
+            || (r.writeError() != null && r.writeError().contains("42501"));
+    if (denied && !permissionIncidentOpen) {
+      permissionIncidentOpen = true;
+      String grant =
+          "GRANT INSERT, SELECT ON \"AuditLog\" TO " + quoteIdent(r.databaseUser()) + ";";
+      Map<String, Object> evidence = new HashMap<>();
+      evidence.put("databaseUser", r.databaseUser());
+      evidence.put("canInsert", r.canInsert());
+      evidence.put("canSelect", r.canSelect());
+      evidence.put("writeError", Optional.ofNullable(r.writeError()).orElse(""));
+      evidence.put("suggestedFix", grant);
+      incidents.report(
+          IncidentReport.open(
+                  PERMISSION_KEY,
+                  Runbooks.AUDIT_LOG_FAILURE,
+                  Severity.P2,
+                  "Audit Log Failure: no write permission on \"AuditLog\" (compliance risk)",
+                  evidence,
+                  AuditWriter.SELF)
+              .withStep(
+                  "audit-keeper.permission.denied",
+                  "runbook step 5, for a person with the rights: " + grant));
+    } else if (!denied && permissionIncidentOpen) {
+      permissionIncidentOpen = false;
+      incidents.report(
+          IncidentReport.open(
+                  PERMISSION_KEY,
+                  Runbooks.AUDIT_LOG_FAILURE,
+                  Severity.P2,
+                  "Audit Log Failure: no write permission on \"AuditLog\" (compliance risk)",
+                  Map.of("databaseUser", r.databaseUser()),
+                  AuditWriter.SELF)
+              .resolvedBy("the probe's test write and privileges on \"AuditLog\" are fine again"));
+    }
+  }
+
+  private void checkQuota(ProbeResult r) {
+    double ratio = r.quotaRatio();
+    Map<String, Object> evidence =
+        Map.of(
+            "databaseSizeBytes", r.databaseSizeBytes(),
+            "quotaBytes", r.quotaBytes(),
+            "ratio", ratio);
+    if (ratio >= config.probe().warnRatio()) {
+      LOG.warnf(
+          "database size %d bytes is %.0f%% of the quota %d bytes",
+          r.databaseSizeBytes(), ratio * 100, r.quotaBytes());
+    }
+    if (ratio >= config.probe().incidentRatio() && !quotaIncidentOpen) {
+      quotaIncidentOpen = true;
+      incidents.report(
+          quotaIncident(evidence)
+              .withStep(
+                  "audit-keeper.quota.exceeded",
+                  String.format(
+                      "database at %.0f%% of its quota; archive old audit rows (POST"
+                          + " /api/v1/archives, runbook step 4) or raise the quota",
+                      ratio * 100)));
+    } else if (ratio < config.probe().warnRatio() && quotaIncidentOpen) {
+      quotaIncidentOpen = false;
+      incidents.report(
+          quotaIncident(evidence)
+              .resolvedBy(String.format("database back at %.0f%% of its quota", ratio * 100)));
+    }
+  }
+
+  private static IncidentReport quotaIncident(Map<String, Object> evidence) {
+    return IncidentReport.open(
+        QUOTA_KEY,
+        Runbooks.AUDIT_LOG_FAILURE,
+        Severity.P2,
+        "Audit Log Failure risk: database storage near its quota (compliance risk)",
+        evidence,
+        AuditWriter.SELF);
+  }
+
+  private static String quoteIdent(String name) {
+    return name.matches("[a-z_][a-z0-9_]*") ? name : "\"" + name.replace("\"", "\"\"") + "\"";
+  }
+
+  public Optional<ProbeResult> last() {
+    return Optional.ofNullable(last);
+  }
+}

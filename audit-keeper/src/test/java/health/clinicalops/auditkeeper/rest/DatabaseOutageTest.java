@@ -1,0 +1,189 @@
+package health.clinicalops.auditkeeper.rest;
+
+import static health.clinicalops.auditkeeper.support.AuditApi.event;
+import static health.clinicalops.auditkeeper.support.AuditApi.post;
+import static health.clinicalops.auditkeeper.support.AuditApi.postNdjson;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import health.clinicalops.auditkeeper.support.AuditApi;
+import health.clinicalops.auditkeeper.support.FakeIncidentsResource;
+import health.clinicalops.auditkeeper.support.TempDirectoriesTestResource;
+import health.clinicalops.opskit.clients.IncidentReport;
+import health.clinicalops.opskit.clients.Runbooks;
+import health.clinicalops.opskit.clients.Severity;
+import health.clinicalops.testing.EmbeddedPostgresServer;
+import health.clinicalops.testing.InjectPostgres;
+import health.clinicalops.testing.PostgresTestResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.restassured.response.Response;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The database stops part-way through a stream of events: every event answered 2xx is in "AuditLog"
+ * once the database is back, exactly once, in the order it was acknowledged; readiness stays UP and
+ * says it is spooling; a P2 incident opens and closes with the count.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+@WithTestResource(PostgresTestResource.class)
+@WithTestResource(TempDirectoriesTestResource.class)
+class DatabaseOutageTest {
+
+  @InjectPostgres EmbeddedPostgresServer pg;
+
+  @Test
+  void everyAcknowledgedEventIsStoredOnceInOrderAfterTheDatabaseReturns() throws Exception {
+    List<String> acknowledged = new ArrayList<>();
+    List<Integer> statuses = new ArrayList<>();
+    int n = 90;
+    try {
+      stream(n, acknowledged, statuses);
+    } finally {
+      if (!pg.isRunning()) {
+        pg.restart();
+      }
+    }
+    assertThat(statuses).containsOnly(201, 202).contains(201, 202);
+    assertThat(statuses.subList(30, 60)).containsOnly(202);
+    assertThat(statuses.subList(0, 30)).containsOnly(201);
+
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                given()
+                    .get("/q/health/ready")
+                    .then()
+                    .body("checks.find { it.name == 'audit-spool' }.data.spooling", equalTo(false))
+                    .body("checks.find { it.name == 'audit-spool' }.data.spoolDepth", equalTo(0)));
+
+    List<String> stored =
+        AuditApi.idsInSequenceOrder(pg).stream().filter(id -> id.startsWith("outage-")).toList();
+    assertThat(new HashSet<>(stored)).hasSameSizeAs(stored);
+    assertThat(stored).containsExactlyElementsOf(acknowledged);
+    assertThat(AuditApi.count(pg, "\"action\" = 'audit-keeper.spooling.started'")).isEqualTo(1);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> AuditApi.count(pg, "\"action\" = 'audit-keeper.spool.drained'") == 1);
+
+    assertThat(metric("clinicalops_audit_keeper_events_spooled_total")).isGreaterThanOrEqualTo(33);
+    assertThat(metric("clinicalops_audit_keeper_events_replayed_total")).isGreaterThanOrEqualTo(33);
+    given()
+        .auth()
+        .oauth2(AuditApi.OPERATOR)
+        .get("/api/v1/audit/verify")
+        .then()
+        .statusCode(200)
+        .body("valid", equalTo(true));
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              List<IncidentReport> reports =
+                  FakeIncidentsResource.withKeyPrefix("audit-keeper/spooling/");
+              assertThat(reports).hasSizeGreaterThanOrEqualTo(2);
+              IncidentReport opened = reports.get(0);
+              assertThat(opened.runbook()).isEqualTo(Runbooks.AUDIT_LOG_FAILURE);
+              assertThat(opened.severity()).isEqualTo(Severity.P2);
+              assertThat(opened.title()).contains("compliance risk");
+              assertThat(opened.resolved()).isFalse();
+              IncidentReport closed = reports.get(reports.size() - 1);
+              assertThat(closed.dedupKey()).isEqualTo(opened.dedupKey());
+              assertThat(closed.resolved()).isTrue();
+              // 33 events acknowledged while down, audit-keeper's own "spooling started", and
+              // those that queued behind them until the spool was drained.
+              java.util.regex.Matcher count =
+                  java.util.regex.Pattern.compile("(\\d+) spooled events replayed")
+                      .matcher(closed.step().detail());
+              assertThat(count.find()).isTrue();
+              assertThat(Double.parseDouble(count.group(1)))
+                  .isGreaterThanOrEqualTo(34)
+                  .isEqualTo(metric("clinicalops_audit_keeper_events_spooled_total"));
+            });
+  }
+
+  private void stream(int n, List<String> acknowledged, List<Integer> statuses) {
+    for (int i = 0; i < n; i++) {
+      if (i == 30) {
+        pg.stop();
+      }
+      if (i == 60) {
+        given()
+            .get("/q/health/ready")
+            .then()
+            .statusCode(200)
+            .body("status", equalTo("UP"))
+            .body("checks.find { it.name == 'audit-spool' }.data.spooling", equalTo(true))
+            .body("checks.find { it.name == 'audit-spool' }.data.spoolDepth", equalTo(34));
+        assertThat(metric("clinicalops_audit_keeper_spool_depth")).isEqualTo(34.0);
+        pg.restart();
+      }
+      String id = "outage-" + i;
+      Response response;
+      if (i % 10 == 9) {
+        // Every tenth call is a small NDJSON batch of two events.
+        String second = id + "-b";
+        response =
+            postNdjson(
+                event(id, "u-o", "outage.stream", "2026-01-16T10:00:00Z")
+                    + "\n"
+                    + event(second, "u-o", "outage.stream", "2026-01-16T10:00:00Z"));
+        if (response.statusCode() / 100 == 2) {
+          acknowledged.add(id);
+          acknowledged.add(second);
+        }
+      } else {
+        response = post(event(id, "u-o", "outage.stream", "2026-01-16T10:00:00Z"));
+        if (response.statusCode() / 100 == 2) {
+          acknowledged.add(id);
+        }
+      }
+      statuses.add(response.statusCode());
+    }
+  }
+
+  @Test
+  void theWriteProbeReportsThroughReadinessAndMetrics() {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                given()
+                    .get("/q/health/ready")
+                    .then()
+                    .body(
+                        "checks.find { it.name == 'audit-write-probe' }.data.writeOk",
+                        equalTo(true))
+                    .body(
+                        "checks.find { it.name == 'audit-write-probe' }.data.canInsert",
+                        equalTo(true)));
+    assertThat(metric("clinicalops_audit_keeper_probe_ok")).isEqualTo(1.0);
+    assertThat(metric("clinicalops_audit_keeper_database_size_bytes")).isPositive();
+    assertThat(metric("clinicalops_audit_keeper_database_quota_bytes"))
+        .isEqualTo(512.0 * 1024 * 1024);
+    given()
+        .get("/q/metrics")
+        .then()
+        .body(containsString("clinicalops_audit_keeper_events_accepted_total"));
+  }
+
+  static double metric(String name) {
+    String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
+    return text.lines()
+        .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+        .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no metric " + name));
+  }
+}

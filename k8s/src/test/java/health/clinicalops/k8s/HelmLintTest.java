@@ -46,4 +46,21 @@ class HelmLintTest {
     assertThat(render.exitCode()).isNotZero();
     assertThat(render.output()).contains("set redis.hosts");
   }
+
+  @Test
+  void refusesAMisspeltValue() {
+    KubeTools.ProcessResult render =
+        KubeTools.helm(
+            Map.of(),
+            "template",
+            RenderedChart.RELEASE,
+            KubeTools.chartDir().toString(),
+            "--set",
+            "runbooks.authenticationAbuse.maxFailuresPerIP=20");
+
+    assertThat(render.exitCode()).isNotZero();
+    assertThat(render.output())
+        .contains("/runbooks/authenticationAbuse")
+        .contains("'maxFailuresPerIP' not allowed");
+  }
 }

@@ -74,7 +74,7 @@ redis://clinical-ops-redis:6379
 {{- define "clinical-ops.databaseEnv" -}}
 {{- $svc := index .root.Values.services .name -}}
 {{- $secret := .secret | default $svc.databaseSecret | default .root.Values.database.existingSecret -}}
-{{- $db := .root.Values.database }}
+{{- $db := .root.Values.database -}}
 - name: {{ .prefix }}_JDBC_URL
   valueFrom:
     secretKeyRef:

@@ -87,8 +87,7 @@ class RbacTest {
             "error-watch",
                 union(
                     opsState("get", "list", "watch"),
-                    workloads("clinical-ops", "deployments", "get", "list", "watch"),
-                    workloads("clinical-ops", "replicasets", "get", "list", "watch")),
+                    workloads("clinical-ops", "deployments/clinical-app", "get", "list", "watch")),
             "rollback-orchestrator",
                 union(
                     opsState("get", "list", "watch", "update", "patch"),
@@ -112,7 +111,10 @@ class RbacTest {
         .noneMatch(g -> g.startsWith("clinical-app:apps/deployments:patch"))
         .noneMatch(g -> g.startsWith("clinical-ops:apps/"));
     assertThat(grantsOf(chart, "error-watch"))
-        .contains("clinical-app:apps/replicasets:list")
+        .contains(
+            "clinical-app:apps/deployments/clinical-app-web:watch",
+            "clinical-app:apps/deployments/clinical-app-worker:list")
+        .noneMatch(g -> g.startsWith("clinical-app:apps/deployments:"))
         .noneMatch(g -> g.startsWith("clinical-ops:apps/"));
   }
 

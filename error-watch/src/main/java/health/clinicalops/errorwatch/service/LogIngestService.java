@@ -1,0 +1,66 @@
+package health.clinicalops.errorwatch.service;
+
+import health.clinicalops.errorwatch.domain.ErrorTally;
+import health.clinicalops.errorwatch.domain.IngestResult;
+import health.clinicalops.errorwatch.domain.LogLine;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Ingests a batch of log lines: parses them (streaming, outside any lock), tallies them per time
+ * bucket locally, then merges the batch into the {@link ErrorWindows} at once.
+ */
+@ApplicationScoped
+public class LogIngestService {
+
+  private final LogBatchReader reader = new LogBatchReader(new LogLineParser());
+  private final ErrorWindows windows;
+  private final Counter ingested;
+  private final Counter parseFailures;
+
+  LogIngestService(ErrorWindows windows, MeterRegistry registry) {
+    this.windows = windows;
+    this.ingested =
+        Counter.builder("clinicalops_error_watch_lines_ingested")
+            .description("App log lines accepted")
+            .register(registry);
+    this.parseFailures =
+        Counter.builder("clinicalops_error_watch_parse_failures")
+            .description("App log lines that did not parse and were skipped")
+            .register(registry);
+  }
+
+  public IngestResult ingest(InputStream body) {
+    Map<Long, ErrorTally> batch = new HashMap<>();
+    LogBatchReader.Result result;
+    try {
+      result =
+          reader.read(
+              body,
+              (LogLine line, LogBatchReader.RawLine raw) -> {
+                ErrorTally tally =
+                    batch.computeIfAbsent(
+                        windows.bucketStart(line.epochMillis()), s -> new ErrorTally());
+                if (line.isErrorLevel()) {
+                  String fingerprint = ErrorFingerprint.of(line.pipelineMessage());
+                  tally.add(
+                      line, fingerprint, tally.wantsSample(fingerprint) ? raw.toString() : null);
+                } else {
+                  tally.add(line, null, null);
+                }
+              });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    windows.add(batch);
+    ingested.increment(result.accepted());
+    parseFailures.increment(result.rejected());
+    return new IngestResult(result.accepted(), result.rejected(), result.truncated());
+  }
+}

@@ -4,6 +4,10 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import health.clinicalops.testing.PostgresTestResource;
+import health.clinicalops.testing.RedisTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import org.junit.jupiter.api.Test;
@@ -11,6 +15,10 @@ import org.junit.jupiter.api.Test;
 /** What Kubernetes and Prometheus rely on: open health, metrics and the documented API. */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
+@WithTestResource(
+    value = PostgresTestResource.class,
+    initArgs = @ResourceArg(name = "database", value = "auth_guard"))
+@WithTestResource(RedisTestResource.class)
 class PlatformEndpointsTest {
 
   @Test

@@ -1,0 +1,174 @@
+package health.clinicalops.authguard.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import health.clinicalops.authguard.config.AuthGuardConfig;
+import health.clinicalops.authguard.domain.AuthEvent;
+import health.clinicalops.authguard.domain.IngestResult;
+import health.clinicalops.authguard.domain.IpAddresses;
+import health.clinicalops.authguard.store.FailureCounts;
+import health.clinicalops.authguard.store.FailureKeys;
+import health.clinicalops.authguard.store.FailureQuery;
+import health.clinicalops.authguard.store.ResilientWindowStore;
+import health.clinicalops.authguard.store.StoreKeys;
+import health.clinicalops.opskit.problem.ProblemException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Valid;
+import jakarta.validation.Validator;
+import jakarta.validation.constraints.NotNull;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+/**
+ * Takes the app's sign-in events (runbook step 1, "Identify Source"): counts every failure per IP,
+ * per account and globally over the sliding window, and hands the counts to the {@link
+ * AbuseDetector}.
+ */
+@ApplicationScoped
+public class AuthEventService {
+
+  private final ResilientWindowStore store;
+  private final AbuseDetector detector;
+  private final AuthGuardConfig config;
+  private final AuthGuardMetrics metrics;
+  private final ObjectMapper mapper;
+  private final Validator validator;
+  private final Clock clock;
+  private final String instanceId = UUID.randomUUID().toString().substring(0, 8);
+  private final AtomicLong sequence = new AtomicLong();
+
+  AuthEventService(
+      ResilientWindowStore store,
+      AbuseDetector detector,
+      AuthGuardConfig config,
+      AuthGuardMetrics metrics,
+      ObjectMapper mapper,
+      Validator validator,
+      Clock clock) {
+    this.store = store;
+    this.detector = detector;
+    this.config = config;
+    this.metrics = metrics;
+    this.mapper = mapper;
+    this.validator = validator;
+    this.clock = clock;
+  }
+
+  /** One event (application/json). */
+  public IngestResult ingest(@Valid @NotNull AuthEvent event) {
+    Accumulator acc = new Accumulator();
+    process(event, acc);
+    return acc.result();
+  }
+
+  /**
+   * An NDJSON batch: one event per line; a line that does not parse or is not valid is skipped and
+   * reported, the rest are counted. A batch with no valid line at all is a 400.
+   */
+  public IngestResult ingestNdjson(String body) {
+    Accumulator acc = new Accumulator();
+    String[] lines = body == null ? new String[0] : body.split("\r?\n");
+    int nonBlank = 0;
+    for (int i = 0; i < lines.length; i++) {
+      String line = lines[i].strip();
+      if (line.isEmpty()) {
+        continue;
+      }
+      nonBlank++;
+      AuthEvent event;
+      try {
+        event = mapper.readValue(line, AuthEvent.class);
+      } catch (JsonProcessingException e) {
+        acc.reject(i + 1, "malformed JSON: " + e.getOriginalMessage());
+        continue;
+      }
+      if (event == null) {
+        acc.reject(i + 1, "not an object");
+        continue;
+      }
+      Set<ConstraintViolation<AuthEvent>> violations = validator.validate(event);
+      if (!violations.isEmpty()) {
+        acc.reject(
+            i + 1,
+            violations.stream()
+                .sorted(Comparator.comparing(v -> v.getPropertyPath().toString()))
+                .map(v -> v.getPropertyPath() + ": " + v.getMessage())
+                .collect(Collectors.joining("; ")));
+        continue;
+      }
+      process(event, acc);
+    }
+    acc.errors.forEach(e -> metrics.rejectedEvent());
+    if (nonBlank == 0) {
+      throw ProblemException.badRequest("the batch holds no events");
+    }
+    if (acc.accepted == 0) {
+      throw ProblemException.badRequest(
+          "no line of the batch is a valid event: "
+              + acc.errors.stream()
+                  .limit(5)
+                  .map(e -> "line " + e.line() + ": " + e.detail())
+                  .collect(Collectors.joining("; ")));
+    }
+    return acc.result();
+  }
+
+  private void process(AuthEvent event, Accumulator acc) {
+    InetAddress address =
+        IpAddresses.parse(event.ip())
+            .orElseThrow(() -> ProblemException.badRequest("ip: not a valid IPv4 or IPv6 address"));
+    acc.accepted++;
+    if (event.outcome() == AuthEvent.Outcome.SUCCESS) {
+      metrics.authEvent("success");
+      return;
+    }
+    metrics.authEvent("failure");
+    String ip = IpAddresses.format(address);
+    String fingerprint = event.passwordFingerprint() == null ? "" : event.passwordFingerprint();
+    long now = clock.millis();
+    long at = event.at() == null ? now : Math.min(now, event.at().toEpochMilli());
+    FailureKeys keys = StoreKeys.failures(ip, event.username(), fingerprint);
+    FailureQuery query =
+        new FailureQuery(
+            keys,
+            now,
+            at,
+            config.abuse().window().toMillis(),
+            instanceId + ":" + sequence.incrementAndGet(),
+            event.username(),
+            ip,
+            fingerprint,
+            config.abuse().commonPasswordMinAccounts());
+    FailureCounts counts = store.recordFailure(query).await().atMost(Duration.ofSeconds(5));
+    AbuseDetector.Response response = detector.assess(address, event.username(), keys, counts);
+    response.block().ifPresent(b -> acc.blocked.add(b.ip()));
+    acc.attacks.addAll(response.attacks());
+  }
+
+  /** Collects a batch's outcome. */
+  private static final class Accumulator {
+    int accepted;
+    final List<IngestResult.LineError> errors = new ArrayList<>();
+    final Set<String> blocked = new LinkedHashSet<>();
+    final Set<String> attacks = new LinkedHashSet<>();
+
+    void reject(int line, String detail) {
+      errors.add(new IngestResult.LineError(line, detail));
+    }
+
+    IngestResult result() {
+      return new IngestResult(
+          accepted, errors.size(), List.copyOf(errors), List.copyOf(blocked), List.copyOf(attacks));
+    }
+  }
+}

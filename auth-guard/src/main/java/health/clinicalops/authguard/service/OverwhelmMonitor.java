@@ -1,0 +1,295 @@
+package health.clinicalops.authguard.service;
+
+import health.clinicalops.authguard.config.AuthGuardConfig;
+import health.clinicalops.authguard.domain.ResolvedPolicy;
+import health.clinicalops.authguard.store.ResilientWindowStore;
+import health.clinicalops.authguard.store.StoreKeys;
+import health.clinicalops.authguard.store.WindowStats;
+import health.clinicalops.opskit.clients.AuditTrail;
+import health.clinicalops.opskit.clients.IncidentReport;
+import health.clinicalops.opskit.clients.IncidentReporter;
+import health.clinicalops.opskit.clients.Runbooks;
+import health.clinicalops.opskit.clients.Severity;
+import health.clinicalops.opskit.opsstate.OpsStateWatcher;
+import health.clinicalops.opskit.opsstate.OpsStateWriter;
+import health.clinicalops.opskit.opsstate.RateLimitOverride;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * The "Rate Limit Overwhelmed" runbook: after each statistics window, for every policy, compares
+ * the clients that got a 429 with all active clients (shared in Redis by all replicas). At 90%
+ * (setting) it opens a P3 incident answering the runbook's questions: which endpoint and policy
+ * (step 1), and abuse (the 429s concentrate on few keys) or a legitimate spike (many keys) (step
+ * 2). For a spike it can apply temporary relief (step 3) through {@code
+ * ratelimit.override.<POLICY>}, off by default.
+ */
+@ApplicationScoped
+public class OverwhelmMonitor {
+
+  private static final Logger LOG = Logger.getLogger(OverwhelmMonitor.class);
+  private static final String SOURCE = "auth-guard";
+  private static final int TOP = 5;
+
+  private final AuthGuardConfig config;
+  private final ResilientWindowStore store;
+  private final RateLimitService rateLimits;
+  private final PolicyResolver policies;
+  private final IncidentReporter incidents;
+  private final AuditTrail audit;
+  private final OpsStateWriter opsStateWriter;
+  private final OpsStateWatcher opsState;
+  private final AuthGuardMetrics metrics;
+  private final Clock clock;
+  private final Map<String, Long> lastEvaluatedBucket = new ConcurrentHashMap<>();
+  private final Map<String, Verdict> lastVerdicts = new ConcurrentHashMap<>();
+  private ScheduledExecutorService ticker;
+
+  OverwhelmMonitor(
+      AuthGuardConfig config,
+      ResilientWindowStore store,
+      RateLimitService rateLimits,
+      PolicyResolver policies,
+      IncidentReporter incidents,
+      AuditTrail audit,
+      OpsStateWriter opsStateWriter,
+      OpsStateWatcher opsState,
+      AuthGuardMetrics metrics,
+      Clock clock) {
+    this.config = config;
+    this.store = store;
+    this.rateLimits = rateLimits;
+    this.policies = policies;
+    this.incidents = incidents;
+    this.audit = audit;
+    this.opsStateWriter = opsStateWriter;
+    this.opsState = opsState;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  /** The judgement of one policy's window. */
+  public record Verdict(
+      String policy,
+      Instant windowStart,
+      Instant windowEnd,
+      long activeClients,
+      long limitedClients,
+      double limitedShare,
+      long denials,
+      String verdict,
+      List<WindowStats.Ranked> topKeys,
+      List<WindowStats.Ranked> topEndpoints,
+      boolean overwhelmed,
+      boolean reliefApplied) {}
+
+  void onStart(@Observes StartupEvent startup) {
+    ticker =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "auth-guard-overwhelm-check");
+              t.setDaemon(true);
+              return t;
+            });
+    long period = Math.max(100, config.overwhelmed().window().toMillis() / 4);
+    ticker.scheduleWithFixedDelay(this::evaluateSafely, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  void onStop(@Observes ShutdownEvent shutdown) {
+    if (ticker != null) {
+      ticker.shutdownNow();
+    }
+  }
+
+  /** The last judgement per policy (for operators). */
+  public Map<String, Verdict> lastVerdicts() {
+    return Map.copyOf(lastVerdicts);
+  }
+
+  private void evaluateSafely() {
+    try {
+      evaluateCompletedWindows();
+    } catch (RuntimeException e) {
+      LOG.warnf("rate-limit overwhelmed check failed: %s", e.getMessage());
+    }
+  }
+
+  /** Judges the last completed window of every policy not yet judged. */
+  void evaluateCompletedWindows() {
+    long windowMs = config.overwhelmed().window().toMillis();
+    long completed = rateLimits.statsBucket(clock.millis()) - 1;
+    Set<String> names = new TreeSet<>(policies.names());
+    names.addAll(rateLimits.policiesSeen());
+    for (String policy : names) {
+      Long last = lastEvaluatedBucket.get(policy);
+      if (last != null && last >= completed) {
+        continue;
+      }
+      lastEvaluatedBucket.put(policy, completed);
+      WindowStats stats =
+          store
+              .windowStats(StoreKeys.windowStats(policy, completed), TOP)
+              .await()
+              .atMost(Duration.ofSeconds(2));
+      if (stats.activeClients() == 0) {
+        continue;
+      }
+      judge(
+          policy,
+          Instant.ofEpochMilli(completed * windowMs),
+          Instant.ofEpochMilli((completed + 1) * windowMs),
+          stats);
+    }
+  }
+
+  private void judge(String policy, Instant start, Instant end, WindowStats stats) {
+    AuthGuardConfig.Overwhelmed settings = config.overwhelmed();
+    double share =
+        Math.min(1.0, (double) stats.limitedClients() / Math.max(1, stats.activeClients()));
+    long topDenials =
+        stats.topKeys().stream()
+            .limit(settings.abuseMaxKeys())
+            .mapToLong(WindowStats.Ranked::count)
+            .sum();
+    boolean abuse =
+        stats.limitedClients() <= settings.abuseMaxKeys()
+            || (stats.denials() > 0
+                && (double) topDenials / stats.denials() >= settings.abuseShare());
+    String verdict = abuse ? "abuse" : "legitimate-spike";
+    boolean overwhelmed =
+        stats.activeClients() >= settings.minActiveClients() && share >= settings.limitedShare();
+    boolean relief = false;
+    if (overwhelmed) {
+      metrics.overwhelmed(policy, verdict);
+      relief = !abuse && settings.relief().enabled() && applyRelief(policy);
+      report(policy, start, end, stats, share, verdict, relief);
+    }
+    lastVerdicts.put(
+        policy,
+        new Verdict(
+            policy,
+            start,
+            end,
+            stats.activeClients(),
+            stats.limitedClients(),
+            share,
+            stats.denials(),
+            verdict,
+            stats.topKeys(),
+            stats.topEndpoints(),
+            overwhelmed,
+            relief));
+  }
+
+  private boolean applyRelief(String policy) {
+    if (opsState.current().activeOverride(policy, clock.instant()).isPresent()) {
+      return false;
+    }
+    ResolvedPolicy configured = policies.configured(policy).orElse(null);
+    if (configured == null) {
+      return false;
+    }
+    AuthGuardConfig.Overwhelmed.Relief relief = config.overwhelmed().relief();
+    int raised = (int) Math.ceil(configured.limit() * relief.factor());
+    Instant expiresAt = clock.instant().plus(relief.duration());
+    RateLimitOverride override =
+        new RateLimitOverride(policy, raised, configured.window(), expiresAt);
+    try {
+      opsStateWriter.putRateLimitOverride(override);
+    } catch (RuntimeException e) {
+      LOG.warnf("cannot apply relief for %s: %s", policy, e.getMessage());
+      return false;
+    }
+    audit.record(
+        SOURCE,
+        "ratelimit.relief.applied",
+        Map.of(
+            "policy", policy,
+            "override", override.toWire(),
+            "previousLimit", configured.limit(),
+            "expiresAt", expiresAt.toString()));
+    return true;
+  }
+
+  private void report(
+      String policy,
+      Instant start,
+      Instant end,
+      WindowStats stats,
+      double share,
+      String verdict,
+      boolean relief) {
+    Map<String, Object> evidence = new LinkedHashMap<>();
+    evidence.put("policy", policy);
+    evidence.put("windowStart", start.toString());
+    evidence.put("windowEnd", end.toString());
+    evidence.put("activeClients", stats.activeClients());
+    evidence.put("limitedClients", stats.limitedClients());
+    evidence.put("limitedShare", Math.round(share * 1000) / 1000.0);
+    evidence.put("responses429", stats.denials());
+    evidence.put("verdict", verdict);
+    evidence.put(
+        "endpoints",
+        stats.topEndpoints().stream()
+            .map(r -> Map.of("endpoint", r.name(), "responses429", r.count()))
+            .toList());
+    evidence.put(
+        "topKeys",
+        stats.topKeys().stream()
+            .map(r -> Map.of("key", r.name(), "responses429", r.count()))
+            .toList());
+    String endpoint =
+        stats.topEndpoints().isEmpty() ? "(unspecified)" : stats.topEndpoints().get(0).name();
+    IncidentReport incident =
+        IncidentReport.open(
+            "auth-guard:rate-limit-overwhelmed:" + policy,
+            Runbooks.RATE_LIMIT_OVERWHELMED,
+            Severity.P3,
+            "Rate limit overwhelmed: "
+                + policy
+                + " on "
+                + endpoint
+                + " ("
+                + verdict
+                + ", "
+                + stats.limitedClients()
+                + "/"
+                + stats.activeClients()
+                + " clients limited)",
+            evidence,
+            SOURCE);
+    String step =
+        "abuse".equals(verdict)
+            ? "likely abuse: the 429s concentrate on "
+                + stats.topKeys().stream()
+                    .limit(config.overwhelmed().abuseMaxKeys())
+                    .map(WindowStats.Ranked::name)
+                    .toList()
+                + "; limits kept"
+            : relief
+                ? "legitimate spike: relief applied, "
+                    + policy
+                    + " raised by x"
+                    + config.overwhelmed().relief().factor()
+                    + " until "
+                    + clock.instant().plus(config.overwhelmed().relief().duration())
+                : "legitimate spike: many keys limited; consider raising the limit (relief is off)";
+    incidents.report(incident.withStep("rate-limit.overwhelmed", step));
+    LOG.warnf("rate limit overwhelmed: %s, %s", policy, step);
+  }
+}

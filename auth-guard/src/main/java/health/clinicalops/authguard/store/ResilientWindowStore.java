@@ -1,0 +1,217 @@
+package health.clinicalops.authguard.store;
+
+import health.clinicalops.authguard.config.AuthGuardConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.jboss.logging.Logger;
+
+/**
+ * The outbound edge to Redis with its fallback: every operation goes to Redis while it answers
+ * within {@code clinicalops.auth-guard.redis.timeout}; on the first failure this pod switches to
+ * its own {@link LocalWindowStore} (per-pod limits), counts every decision taken there in {@code
+ * clinicalops_auth_guard_fallbacks_total}, and probes Redis in the background until it answers
+ * again, then switches back by itself. While in fallback no request waits for Redis.
+ */
+@ApplicationScoped
+public class ResilientWindowStore implements WindowStore {
+
+  private static final Logger LOG = Logger.getLogger(ResilientWindowStore.class);
+
+  private final WindowStore redis;
+  private final LocalWindowStore local;
+  private final Duration timeout;
+  private final Duration probeInterval;
+  private final MeterRegistry registry;
+  private final Map<String, Counter> fallbackCounters = new ConcurrentHashMap<>();
+  private final AtomicLong fallbacks = new AtomicLong();
+  private final Clock clock;
+  private volatile boolean redisAvailable = true;
+  private volatile Instant fallbackSince;
+  private volatile String lastError;
+  private ScheduledExecutorService background;
+
+  @Inject
+  ResilientWindowStore(
+      RedisWindowStore redis, AuthGuardConfig config, MeterRegistry registry, Clock clock) {
+    this(redis, new LocalWindowStore(clock), config, registry, clock);
+  }
+
+  /** A second, independent instance (own fallback, own state) over the same Redis. */
+  public ResilientWindowStore(
+      WindowStore redis,
+      LocalWindowStore local,
+      AuthGuardConfig config,
+      MeterRegistry registry,
+      Clock clock) {
+    this.redis = redis;
+    this.local = local;
+    this.timeout = config.redis().timeout();
+    this.probeInterval = config.redis().probeInterval();
+    this.registry = registry;
+    this.clock = clock;
+    registry.gauge(
+        "clinicalops_auth_guard_redis_fallback_active", this, s -> s.inFallback() ? 1 : 0);
+  }
+
+  void onStart(@Observes StartupEvent startup) {
+    start();
+  }
+
+  void onStop(@Observes ShutdownEvent shutdown) {
+    stop();
+  }
+
+  /** Starts the Redis probe and the eviction of idle local windows. */
+  public synchronized void start() {
+    if (background != null) {
+      return;
+    }
+    background =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "auth-guard-redis-probe");
+              t.setDaemon(true);
+              return t;
+            });
+    long period = probeInterval.toMillis();
+    // Connect (and fail over, if Redis is not there) before the first request pays for it.
+    background.execute(this::warmUp);
+    background.scheduleWithFixedDelay(this::probe, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  public synchronized void stop() {
+    if (background != null) {
+      background.shutdownNow();
+      background = null;
+    }
+  }
+
+  @Override
+  public Uni<RateCount> acquire(RateQuery query) {
+    return call("rate-limit", s -> s.acquire(query));
+  }
+
+  @Override
+  public Uni<FailureCounts> recordFailure(FailureQuery query) {
+    return call("auth-failure", s -> s.recordFailure(query));
+  }
+
+  @Override
+  public Uni<List<String>> recentMembers(String key, long sinceMs, int max) {
+    return call("evidence", s -> s.recentMembers(key, sinceMs, max));
+  }
+
+  @Override
+  public Uni<WindowStats> windowStats(WindowStatsKeys keys, int top) {
+    return call("window-stats", s -> s.windowStats(keys, top));
+  }
+
+  @Override
+  public Uni<Void> ping() {
+    return redis.ping();
+  }
+
+  public boolean inFallback() {
+    return !redisAvailable;
+  }
+
+  /** How many operations this pod answered from its own memory since it started. */
+  public long fallbackCount() {
+    return fallbacks.get();
+  }
+
+  public Instant fallbackSince() {
+    return fallbackSince;
+  }
+
+  public String lastError() {
+    return lastError;
+  }
+
+  private <T> Uni<T> call(String operation, Function<WindowStore, Uni<T>> op) {
+    if (!redisAvailable) {
+      return fromLocal(operation, op);
+    }
+    return Uni.createFrom()
+        .deferred(() -> op.apply(redis))
+        .ifNoItem()
+        .after(timeout)
+        .fail()
+        .onFailure()
+        .recoverWithUni(
+            e -> {
+              enterFallback(e);
+              return fromLocal(operation, op);
+            });
+  }
+
+  private <T> Uni<T> fromLocal(String operation, Function<WindowStore, Uni<T>> op) {
+    fallbacks.incrementAndGet();
+    fallbackCounters
+        .computeIfAbsent(
+            operation,
+            o ->
+                Counter.builder("clinicalops_auth_guard_fallbacks")
+                    .description("Operations answered from this pod's memory while Redis was lost")
+                    .tag("operation", o)
+                    .register(registry))
+        .increment();
+    return op.apply(local);
+  }
+
+  private void enterFallback(Throwable cause) {
+    lastError = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    if (redisAvailable) {
+      synchronized (this) {
+        if (redisAvailable) {
+          redisAvailable = false;
+          fallbackSince = clock.instant();
+          LOG.warnf("Redis lost (%s): deciding from this pod's own limits", lastError);
+        }
+      }
+    }
+  }
+
+  private void warmUp() {
+    try {
+      redis.ping().await().atMost(timeout.multipliedBy(4));
+    } catch (RuntimeException e) {
+      enterFallback(e);
+    }
+  }
+
+  private void probe() {
+    try {
+      local.evictExpired();
+      if (redisAvailable) {
+        return;
+      }
+      redis.ping().await().atMost(timeout.multipliedBy(4));
+      synchronized (this) {
+        redisAvailable = true;
+        LOG.infof(
+            "Redis is back after fallback since %s: shared limits apply again", fallbackSince);
+        fallbackSince = null;
+      }
+    } catch (RuntimeException e) {
+      lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+  }
+}

@@ -1,0 +1,575 @@
+package health.clinicalops.authguard;
+
+import static health.clinicalops.authguard.support.Api.asOperator;
+import static health.clinicalops.authguard.support.Api.asService;
+import static health.clinicalops.authguard.support.Api.checkFromIp;
+import static health.clinicalops.authguard.support.Api.failure;
+import static health.clinicalops.authguard.support.Api.ndjson;
+import static health.clinicalops.authguard.support.Api.send;
+import static health.clinicalops.authguard.support.Api.sendBatch;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import health.clinicalops.authguard.peers.FakeAuditKeeperResource;
+import health.clinicalops.authguard.peers.FakeRollbackOrchestratorResource;
+import health.clinicalops.opskit.clients.IncidentReport;
+import health.clinicalops.opskit.clients.Runbooks;
+import health.clinicalops.opskit.clients.Severity;
+import health.clinicalops.testing.PostgresTestResource;
+import health.clinicalops.testing.RedisTestResource;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.agroal.DataSource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The "Authentication Abuse Detected" runbook: the block threshold, allowlist, TTLs and operator
+ * blocks (step 3), the attack classes (step 4), session revocation in the app's "User" table (step
+ * 5), and bad input. One class, so that the application starts once for all of them.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+@WithTestResource(
+    value = PostgresTestResource.class,
+    initArgs = @ResourceArg(name = "database", value = "auth_guard"))
+@WithTestResource(RedisTestResource.class)
+class AuthAbuseTest {
+
+  @Inject AgroalDataSource database;
+
+  /** Failures spread over ten accounts, so that only the per-IP threshold matters here. */
+  private static List<Map<String, Object>> failures(String ip, int count) {
+    List<Map<String, Object>> events = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      events.add(failure(ip, "user" + (i % 10) + "@" + ip + ".example", "fp-" + ip + "-" + i));
+    }
+    return events;
+  }
+
+  private static String randomIp() {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    return "198.51." + r.nextInt(0, 100) + "." + r.nextInt(1, 255);
+  }
+
+  private static Duration ttlOf(JsonPath block) {
+    return Duration.between(
+        Instant.parse(block.getString("createdAt")), Instant.parse(block.getString("expiresAt")));
+  }
+
+  @Test
+  void fiftyFailuresFromOneIpDoNotBlockButTheFiftyFirstDoesAtOnce() {
+    String ip = randomIp();
+    sendBatch(failures(ip, 50))
+        .statusCode(200)
+        .body("accepted", equalTo(50))
+        .body("blockedIps", empty());
+    asService().get("/api/v1/blocks/" + ip).then().statusCode(404);
+    checkFromIp("k-" + ip, "READ", ip).statusCode(200);
+
+    sendBatch(List.of(failure(ip, "late@" + ip + ".example", "fp-late")))
+        .statusCode(200)
+        .body("blockedIps", hasItem(ip));
+    asService()
+        .get("/api/v1/blocks/" + ip)
+        .then()
+        .statusCode(200)
+        .body("ip", equalTo(ip))
+        .body("offence", equalTo(1))
+        .body("origin", equalTo("automatic"))
+        .body("evidence.failures", equalTo(51));
+    checkFromIp("k-" + ip, "READ", ip)
+        .statusCode(403)
+        .contentType("application/problem+json")
+        .header("Retry-After", notNullValue());
+    // The key alone, when it is the IP, is checked as well.
+    asService()
+        .contentType(ContentType.JSON)
+        .body(Map.of("key", ip, "policy", "READ"))
+        .post("/api/v1/rate-limit/check")
+        .then()
+        .statusCode(403);
+
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> FakeAuditKeeperResource.has("ip.blocked", "ip", ip));
+    String dedupKey = "auth-guard:authentication-abuse:ip:" + ip;
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> !FakeRollbackOrchestratorResource.withKey(dedupKey).isEmpty());
+    IncidentReport incident = FakeRollbackOrchestratorResource.withKey(dedupKey).get(0);
+    assertEquals(Severity.P1, incident.severity());
+    assertEquals(Runbooks.AUTHENTICATION_ABUSE, incident.runbook());
+    assertEquals("ip.blocked", incident.step().action());
+  }
+
+  @Test
+  void theAllowlistIsNeverBlocked() {
+    for (String ip : List.of("10.20.7.9", "2001:db8:aaaa::7")) {
+      sendBatch(failures(ip, 60)).statusCode(200).body("blockedIps", empty());
+      asService().get("/api/v1/blocks/" + ip).then().statusCode(404);
+    }
+    asOperator()
+        .contentType(ContentType.JSON)
+        .body(Map.of("ip", "10.20.1.1", "reason", "manual"))
+        .post("/api/v1/blocks")
+        .then()
+        .statusCode(409)
+        .contentType("application/problem+json");
+  }
+
+  @Test
+  void aBlockExpiresAfterItsTtl() {
+    String ip = randomIp();
+    sendBatch(failures(ip, 51)).statusCode(200).body("blockedIps", hasItem(ip));
+    JsonPath block =
+        asService().get("/api/v1/blocks/" + ip).then().statusCode(200).extract().jsonPath();
+    assertEquals(Duration.ofSeconds(2), ttlOf(block));
+    await()
+        .atMost(Duration.ofSeconds(4))
+        .until(() -> asService().get("/api/v1/blocks/" + ip).statusCode() == 404);
+    checkFromIp("k-" + ip, "READ", ip).statusCode(200);
+  }
+
+  @Test
+  void aRepeatOffendersTtlGrowsAndStopsAtTheCap() {
+    String ip = randomIp();
+    // 2 s, then x2 per earlier block, capped at 5 s (test settings; defaults 15m, x2, 24h).
+    List<Duration> expected =
+        List.of(
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(4),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(5));
+    sendBatch(failures(ip, 50)).statusCode(200);
+    for (int offence = 1; offence <= expected.size(); offence++) {
+      sendBatch(List.of(failure(ip, "again@" + ip + ".example", "fp-again-" + offence)))
+          .statusCode(200)
+          .body("blockedIps", hasItem(ip));
+      JsonPath block =
+          asService().get("/api/v1/blocks/" + ip).then().statusCode(200).extract().jsonPath();
+      assertEquals(offence, block.getInt("offence"));
+      assertEquals(expected.get(offence - 1), ttlOf(block), "TTL of offence " + offence);
+      asOperator()
+          .delete("/api/v1/blocks/" + ip)
+          .then()
+          .statusCode(200)
+          .body("liftedBy", startsWith("operator:"));
+      asService().get("/api/v1/blocks/" + ip).then().statusCode(404);
+    }
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> FakeAuditKeeperResource.has("ip.unblocked", "ip", ip));
+  }
+
+  @Test
+  void operatorsBlockAndUnblockAndOthersCannot() {
+    String ip =
+        "2001:db8:5::" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1, 0xffff));
+    Map<String, Object> body = Map.of("ip", ip, "reason", "seen in WAF logs", "ttlSeconds", 600);
+    given().contentType(ContentType.JSON).body(body).post("/api/v1/blocks").then().statusCode(401);
+    asService()
+        .contentType(ContentType.JSON)
+        .body(body)
+        .post("/api/v1/blocks")
+        .then()
+        .statusCode(403);
+    JsonPath created =
+        asOperator()
+            .contentType(ContentType.JSON)
+            .body(body)
+            .post("/api/v1/blocks")
+            .then()
+            .statusCode(201)
+            .body("origin", equalTo("operator"))
+            .body("createdBy", startsWith("operator:"))
+            .header("Location", containsString("/api/v1/blocks/2001:db8:5:"))
+            .extract()
+            .jsonPath();
+    String canonical = created.getString("ip");
+    asService().get("/api/v1/blocks/" + canonical).then().statusCode(200);
+    asService().get("/api/v1/blocks").then().statusCode(200).body("ip", hasItem(ip));
+    checkFromIp("k", "READ", ip).statusCode(403);
+    asService().delete("/api/v1/blocks/" + ip).then().statusCode(403);
+    given().delete("/api/v1/blocks/" + ip).then().statusCode(401);
+    asOperator().delete("/api/v1/blocks/" + ip).then().statusCode(200);
+    asOperator().delete("/api/v1/blocks/" + ip).then().statusCode(404);
+    checkFromIp("k", "READ", ip).statusCode(200);
+    asOperator()
+        .contentType(ContentType.JSON)
+        .body(Map.of("ip", "300.1.1.1", "reason", "typo"))
+        .post("/api/v1/blocks")
+        .then()
+        .statusCode(400);
+    asService().get("/api/v1/blocks/not-an-ip").then().statusCode(400);
+  }
+
+  @Test
+  void aBlockWrittenByAnotherReplicaIsEnforcedWithinOneSecond() throws Exception {
+    String ip = randomIp();
+    checkFromIp("k-" + ip, "READ", ip).statusCode(200);
+    Instant now = Instant.now();
+    try (Connection c = database.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "INSERT INTO ip_block (ip, reason, origin, created_by, created_at, expires_at,"
+                    + " offence) VALUES (?, 'blocked by replica 2', 'automatic', 'auth-guard', ?, ?, 1)")) {
+      ps.setString(1, ip);
+      ps.setTimestamp(2, Timestamp.from(now));
+      ps.setTimestamp(3, Timestamp.from(now.plus(Duration.ofMinutes(5))));
+      ps.executeUpdate();
+    }
+    await()
+        .atMost(Duration.ofSeconds(1))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> checkFromIp("k-" + ip, "READ", ip).extract().statusCode() == 403);
+  }
+
+  @Inject
+  @DataSource("app")
+  AgroalDataSource app;
+
+  private String run;
+
+  @BeforeEach
+  void appSchema() throws SQLException {
+    run = UUID.randomUUID().toString().substring(0, 8);
+    try (Connection c = app.getConnection();
+        Statement s = c.createStatement()) {
+      // The app's table as its Prisma schema has it (the columns auth-guard touches).
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS \"User\" (id TEXT PRIMARY KEY, email TEXT UNIQUE NOT NULL,"
+              + " \"refreshToken\" TEXT)");
+    }
+  }
+
+  private void createUser(String email) throws SQLException {
+    try (Connection c = app.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "INSERT INTO \"User\" (id, email, \"refreshToken\") VALUES (?, ?, ?)")) {
+      ps.setString(1, UUID.randomUUID().toString());
+      ps.setString(2, email);
+      ps.setString(3, "rt-" + UUID.randomUUID());
+      ps.executeUpdate();
+    }
+  }
+
+  private String refreshToken(String email) throws SQLException {
+    try (Connection c = app.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement("SELECT \"refreshToken\" FROM \"User\" WHERE email = ?")) {
+      ps.setString(1, email);
+      try (ResultSet rs = ps.executeQuery()) {
+        assertTrue(rs.next(), "user " + email + " exists");
+        return rs.getString(1);
+      }
+    }
+  }
+
+  private static JsonPath attack(String attackClass, String subject) {
+    List<Map<String, Object>> attacks =
+        asService()
+            .queryParam("class", attackClass)
+            .get("/api/v1/attacks")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath()
+            .getList("$");
+    Map<String, Object> found =
+        attacks.stream()
+            .filter(a -> subject.equals(a.get("subject")))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no " + attackClass + " attack on " + subject));
+    return JsonPath.from(
+        new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(found).toString());
+  }
+
+  private static List<String> subjects() {
+    return asService()
+        .get("/api/v1/attacks")
+        .then()
+        .statusCode(200)
+        .extract()
+        .jsonPath()
+        .getList("subject");
+  }
+
+  @Test
+  void credentialStuffingWithCommonPasswordsIsRecognisedFromOneIp() {
+    String ip = "203.0.113." + (10 + Math.abs(run.hashCode() % 200));
+    List<Map<String, Object>> events = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      // 30 accounts, three common passwords (the same fingerprints over many accounts).
+      events.add(
+          failure(
+              ip, "staff" + i + "-" + run + "@clinic.example", "common-" + run + "-" + (i % 3)));
+    }
+    sendBatch(events).statusCode(200).body("attacks", hasItem("credential-stuffing:" + ip));
+    JsonPath attack = attack("credential-stuffing", ip);
+    assertEquals("password-spraying", attack.getString("evidence.variant"));
+    assertTrue(attack.getInt("evidence.distinctUsernames") >= 20);
+    assertTrue(attack.getInt("evidence.commonPasswordFailures") > 0);
+    assertFalse(attack.getList("evidence.sampleUsernames").isEmpty());
+    String dedupKey = "auth-guard:authentication-abuse:credential-stuffing:" + ip;
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> !FakeRollbackOrchestratorResource.withKey(dedupKey).isEmpty());
+    IncidentReport incident = FakeRollbackOrchestratorResource.withKey(dedupKey).get(0);
+    assertEquals(Severity.P1, incident.severity());
+    // One incident per source and attack: more events update it, never open another key.
+    sendBatch(List.of(failure(ip, "more-" + run + "@clinic.example", "x"))).statusCode(200);
+    assertTrue(
+        FakeRollbackOrchestratorResource.REPORTS.stream()
+            .filter(r -> r.dedupKey().contains(ip))
+            .allMatch(r -> r.dedupKey().equals(dedupKey)));
+  }
+
+  @Test
+  void bruteForceOnOneAccountIsRecognisedAndItsSessionsAreRevoked() throws SQLException {
+    String victim = "victim-" + run + "@clinic.example";
+    String bystander = "bystander-" + run + "@clinic.example";
+    createUser(victim);
+    createUser(bystander);
+    String bystanderToken = refreshToken(bystander);
+    List<Map<String, Object>> events = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      events.add(failure("192.0.2." + (1 + i % 2), victim, "guess-" + run + "-" + i));
+    }
+    sendBatch(events).statusCode(200).body("attacks", hasItem("brute-force:" + victim));
+    JsonPath attack = attack("brute-force", victim);
+    assertTrue(attack.getInt("evidence.distinctPasswords") >= 20);
+    assertEquals(true, attack.getBoolean("sessionsRevoked"));
+    assertNull(refreshToken(victim), "the targeted account is signed out everywhere");
+    assertEquals(bystanderToken, refreshToken(bystander), "no other account is touched");
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> FakeAuditKeeperResource.has("sessions.revoked", "username", victim));
+    String dedupKey = "auth-guard:authentication-abuse:brute-force:" + victim;
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                FakeRollbackOrchestratorResource.withKey(dedupKey).stream()
+                    .anyMatch(r -> "sessions.revoked".equals(r.step().action())));
+  }
+
+  @Test
+  void aDistributedAttackFromManyIpsOnTheSameAccountsIsRecognised() throws SQLException {
+    String target = "target-" + run + "@clinic.example";
+    createUser(target);
+    List<Map<String, Object>> events = new ArrayList<>();
+    for (int ip = 1; ip <= 12; ip++) {
+      for (int attempt = 0; attempt < 2; attempt++) {
+        events.add(
+            failure(
+                "100.64." + (run.hashCode() & 0x3f) + "." + ip,
+                target,
+                "pw-" + run + "-" + attempt));
+      }
+    }
+    sendBatch(events).statusCode(200).body("attacks", hasItem("distributed:" + target));
+    JsonPath attack = attack("distributed", target);
+    assertTrue(attack.getInt("evidence.distinctIps") >= 10);
+    assertTrue(attack.getList("evidence.sampleIps").size() >= 10);
+    assertNull(refreshToken(target));
+    List<String> bruteForced =
+        asService()
+            .queryParam("class", "brute-force")
+            .get("/api/v1/attacks")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath()
+            .getList("subject");
+    assertFalse(
+        bruteForced.contains(target), "many IPs on one account: distributed, not brute force");
+  }
+
+  @Test
+  void aNormalStreamOfManyUsersWithFewFailuresIsNotFlagged() {
+    List<Map<String, Object>> events = new ArrayList<>();
+    List<String> users = new ArrayList<>();
+    for (int u = 0; u < 150; u++) {
+      String user = "nurse" + u + "-" + run + "@clinic.example";
+      users.add(user);
+      String ip = "172.16." + (u / 200) + "." + (u % 200 + 1);
+      // Each user mistypes once or twice (their own passwords), then signs in.
+      for (int f = 0; f < 1 + u % 2; f++) {
+        events.add(failure(ip, user, "typo-" + run + "-" + u + "-" + f));
+      }
+      Map<String, Object> success =
+          new HashMap<>(Map.of("ip", ip, "username", user, "outcome", "success"));
+      events.add(success);
+    }
+    sendBatch(events)
+        .statusCode(200)
+        .body("accepted", equalTo(events.size()))
+        .body("attacks", empty())
+        .body("blockedIps", empty());
+    List<String> subjects = subjects();
+    assertTrue(users.stream().noneMatch(subjects::contains));
+  }
+
+  @Test
+  void anOperatorRevokesOneAccountsSessionsOnly() throws SQLException {
+    String alice = "alice-" + run + "@clinic.example";
+    String bob = "bob-" + run + "@clinic.example";
+    createUser(alice);
+    createUser(bob);
+    String bobToken = refreshToken(bob);
+    assertNotNull(refreshToken(alice));
+    given().post("/api/v1/accounts/" + alice + "/revoke-sessions").then().statusCode(401);
+    asService().post("/api/v1/accounts/" + alice + "/revoke-sessions").then().statusCode(403);
+    asOperator()
+        .post("/api/v1/accounts/" + alice + "/revoke-sessions")
+        .then()
+        .statusCode(200)
+        .body("accountsUpdated", equalTo(1));
+    assertNull(refreshToken(alice));
+    assertEquals(bobToken, refreshToken(bob));
+    asOperator()
+        .post("/api/v1/accounts/nobody-" + run + "@clinic.example/revoke-sessions")
+        .then()
+        .statusCode(404)
+        .contentType("application/problem+json");
+  }
+
+  @Test
+  void malformedJsonIsA400Problem() {
+    asService()
+        .contentType(ContentType.JSON)
+        .body("{\"ip\": \"192.0.2.1\", \"username\": ")
+        .post("/api/v1/auth-events")
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json")
+        .body("type", equalTo("urn:clinicalops:problem:malformed-json"));
+    asService()
+        .contentType(ContentType.JSON)
+        .body("{\"key\": ")
+        .post("/api/v1/rate-limit/check")
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json");
+  }
+
+  @Test
+  void aMissingIpIsA400NamingTheField() {
+    send(Map.of("username", "a@clinic.example", "outcome", "failure"))
+        .statusCode(400)
+        .contentType("application/problem+json")
+        .body("violations.field", hasItem("ip"));
+  }
+
+  @Test
+  void anUnknownOutcomeIsA400() {
+    send(Map.of("ip", "192.0.2.1", "username", "a@clinic.example", "outcome", "maybe"))
+        .statusCode(400)
+        .contentType("application/problem+json");
+  }
+
+  @Test
+  void invalidIpStringsAreRefusedAndValidOnesOfBothFamiliesAccepted() {
+    List<String> invalid =
+        List.of(
+            "999.1.1.1",
+            "1.2.3",
+            "01.2.3.4",
+            "1.2.3.4.5",
+            "256.0.0.1",
+            "abc",
+            "example.com",
+            "localhost",
+            "1.2.3.4 ",
+            " 1.2.3.4",
+            "2001:db8::g",
+            "2001:db8:::1",
+            "1::2::3",
+            "[::1]",
+            "fe80::1%eth0",
+            "12345::1",
+            "::ffff:999.1.1.1",
+            "");
+    for (String ip : invalid) {
+      send(Map.of("ip", ip, "username", "a@clinic.example", "outcome", "failure"))
+          .statusCode(400)
+          .contentType("application/problem+json");
+    }
+    for (String ip :
+        List.of(
+            "192.0.2.10",
+            "0.0.0.0",
+            "::1",
+            "2001:db8::1",
+            "2001:0db8:0:0:0:0:0:2",
+            "::ffff:192.0.2.1")) {
+      send(Map.of("ip", ip, "username", "ok@clinic.example", "outcome", "success"))
+          .statusCode(200)
+          .body("accepted", equalTo(1));
+    }
+  }
+
+  @Test
+  void aTenMegabyteBodyIsA413Problem() {
+    byte[] big = new byte[10 * 1024 * 1024];
+    Arrays.fill(big, (byte) ' ');
+    asService()
+        .contentType(ContentType.JSON)
+        .body(big)
+        .post("/api/v1/auth-events")
+        .then()
+        .statusCode(413)
+        .contentType("application/problem+json")
+        .body("status", equalTo(413));
+  }
+
+  @Test
+  void aBatchKeepsItsGoodLinesAndReportsTheBadOnes() {
+    String body =
+        "{\"ip\":\"192.0.2.20\",\"username\":\"a@clinic.example\",\"outcome\":\"failure\"}\n"
+            + "{not json}\n"
+            + "{\"ip\":\"999.0.0.1\",\"username\":\"b@clinic.example\",\"outcome\":\"failure\"}\n"
+            + "{\"username\":\"c@clinic.example\",\"outcome\":\"failure\"}\n"
+            + "{\"ip\":\"2001:db8::20\",\"username\":\"d@clinic.example\",\"outcome\":\"success\"}\n";
+    ndjson(body)
+        .statusCode(200)
+        .body("accepted", equalTo(2))
+        .body("rejected", equalTo(3))
+        .body("errors.line", equalTo(List.of(2, 3, 4)));
+    ndjson("{nope}\n{\"ip\":\"1.2.3\"}\n").statusCode(400).contentType("application/problem+json");
+  }
+}

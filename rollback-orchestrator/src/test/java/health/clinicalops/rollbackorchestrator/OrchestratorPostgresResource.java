@@ -39,9 +39,25 @@ public class OrchestratorPostgresResource implements QuarkusTestResourceLifecycl
     config.put(prefix + "jdbc-url", server.jdbcUrl(APP_DATABASE));
     config.put(prefix + "username", server.username());
     config.put(prefix + "password", server.password());
-    config.put(prefix + "bin-directory", EmbeddedPostgresServer.binDirectory().toString());
+    config.put(prefix + "bin-directory", clientBinaries().toString());
     config.put(prefix + "backup-directory", backups.toString());
     return config;
+  }
+
+  /**
+   * Where pg_dump and pg_restore are: the embedded server's binaries when they include them (the
+   * zonky bundle ships only initdb, pg_ctl and postgres), else Debian's postgresql-client 15.
+   */
+  static Path clientBinaries() {
+    for (Path dir :
+        new Path[] {EmbeddedPostgresServer.binDirectory(), Path.of("/usr/lib/postgresql/15/bin")}) {
+      if (Files.isExecutable(dir.resolve("pg_dump"))
+          && Files.isExecutable(dir.resolve("pg_restore"))) {
+        return dir;
+      }
+    }
+    throw new IllegalStateException(
+        "no pg_dump/pg_restore 15: install Debian's postgresql-client-15");
   }
 
   @Override

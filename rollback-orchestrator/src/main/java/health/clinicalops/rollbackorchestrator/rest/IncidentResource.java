@@ -36,7 +36,6 @@ import java.util.Optional;
 /** Incidents: reported by the services, worked by people. */
 @Path("/api/v1/incidents")
 @Produces(MediaType.APPLICATION_JSON)
-@Consumes(MediaType.APPLICATION_JSON)
 @RolesAllowed({Roles.SERVICE, Roles.OPERATOR})
 public class IncidentResource {
 
@@ -50,6 +49,7 @@ public class IncidentResource {
 
   /** Opens an incident (201 + Location) or updates the open one with the same dedup key (200). */
   @POST
+  @Consumes(MediaType.APPLICATION_JSON)
   public Response report(@NotNull IncidentReport report, @jakarta.ws.rs.core.Context UriInfo uri) {
     IncidentService.ReportOutcome outcome = incidents.report(report, Actor.of(identity));
     IncidentRef ref = outcome.ref();
@@ -63,7 +63,7 @@ public class IncidentResource {
 
   /** Incidents, newest first: {@code status=open|closed}, {@code runbook}, {@code severity}. */
   @GET
-  public List<IncidentSummary> list(
+  public List<IncidentSummary> listIncidents(
       @QueryParam("status") String status,
       @QueryParam("runbook") String runbook,
       @QueryParam("severity") String severity,
@@ -92,11 +92,12 @@ public class IncidentResource {
 
   @GET
   @Path("/{id}")
-  public IncidentView get(@PathParam("id") long id) {
+  public IncidentView getIncident(@PathParam("id") long id) {
     return incidents.find(id).orElseThrow(() -> notFound(id));
   }
 
   @POST
+  @Consumes(MediaType.APPLICATION_JSON)
   @Path("/{id}/steps")
   @RolesAllowed(Roles.OPERATOR)
   public IncidentView addStep(@PathParam("id") long id, @NotNull @Valid StepRequest step) {

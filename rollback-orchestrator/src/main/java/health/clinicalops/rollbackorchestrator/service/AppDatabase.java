@@ -1,0 +1,299 @@
+package health.clinicalops.rollbackorchestrator.service;
+
+import health.clinicalops.rollbackorchestrator.config.OrchestratorConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * The app's database as the database rollback sees it: {@code pg_dump} backups, {@code pg_restore}
+ * or a provider's point-in-time-restore hook, row counts and the schema version.
+ */
+@ApplicationScoped
+public class AppDatabase {
+
+  /** Backup names: letters, digits, dot, dash, underscore (they become file names). */
+  public static final Pattern BACKUP_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,120}");
+
+  private static final String COUNTS_SUFFIX = ".counts.properties";
+
+  private final OrchestratorConfig.DatabaseRollback config;
+  private final OrchestratorConfig.Rollback rollbackConfig;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(10)).build();
+
+  AppDatabase(OrchestratorConfig config) {
+    this.config = config.databaseRollback();
+    this.rollbackConfig = config.rollback();
+  }
+
+  /** A failed database operation; its message goes to the rollback's steps. */
+  public static class DatabaseStepFailed extends Exception {
+    public DatabaseStepFailed(String message) {
+      super(message);
+    }
+  }
+
+  /** A backup on disk. */
+  public record Backup(String name, Path path, long size, Map<String, Long> rowCounts) {}
+
+  public boolean isConfigured() {
+    return config.jdbcUrl().isPresent();
+  }
+
+  /** Row counts of the verified tables; a missing table counts -1. */
+  public Map<String, Long> rowCounts() throws DatabaseStepFailed {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      for (String table : config.verifiedTables()) {
+        try (ResultSet rs =
+            s.executeQuery("SELECT count(*) FROM \"" + table.replace("\"", "\"\"") + "\"")) {
+          rs.next();
+          counts.put(table, rs.getLong(1));
+        } catch (SQLException e) {
+          if ("42P01".equals(e.getSQLState())) {
+            counts.put(table, -1L);
+          } else {
+            throw e;
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw new DatabaseStepFailed("cannot count rows: " + e.getMessage());
+    }
+    return counts;
+  }
+
+  /** The database's schema version by the configured query, if one is configured. */
+  public Optional<String> schemaVersion() throws DatabaseStepFailed {
+    if (rollbackConfig.schemaVersionQuery().isEmpty()) {
+      return Optional.empty();
+    }
+    try (Connection c = connect();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(rollbackConfig.schemaVersionQuery().get())) {
+      return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+    } catch (SQLException e) {
+      throw new DatabaseStepFailed("cannot read the schema version: " + e.getMessage());
+    }
+  }
+
+  /** {@code pg_dump -Fc} of the whole database into the backup directory, with its row counts. */
+  public Backup backup(String name) throws DatabaseStepFailed, InterruptedException {
+    if (!BACKUP_NAME.matcher(name).matches()) {
+      throw new DatabaseStepFailed("invalid backup name '" + name + "'");
+    }
+    Path dir = Paths.get(config.backupDirectory());
+    Path file = dir.resolve(name);
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new DatabaseStepFailed("cannot create " + dir + ": " + e.getMessage());
+    }
+    Map<String, Long> counts = rowCounts();
+    run(
+        List.of(
+            tool("pg_dump"),
+            "--format=custom",
+            "--no-owner",
+            "--file=" + file,
+            "--dbname=" + libpqUrl()),
+        "pg_dump");
+    Properties properties = new Properties();
+    counts.forEach((table, count) -> properties.setProperty(table, String.valueOf(count)));
+    try (OutputStream out = Files.newOutputStream(dir.resolve(name + COUNTS_SUFFIX))) {
+      properties.store(out, "row counts when " + name + " was taken");
+      return new Backup(name, file, Files.size(file), counts);
+    } catch (IOException e) {
+      throw new DatabaseStepFailed("cannot record the backup's counts: " + e.getMessage());
+    }
+  }
+
+  /** Row counts a backup recorded when it was taken (empty for backups made elsewhere). */
+  public Map<String, Long> recordedCounts(String name) {
+    Path file = Paths.get(config.backupDirectory()).resolve(name + COUNTS_SUFFIX);
+    Map<String, Long> counts = new LinkedHashMap<>();
+    if (!Files.isRegularFile(file)) {
+      return counts;
+    }
+    Properties properties = new Properties();
+    try (InputStream in = Files.newInputStream(file)) {
+      properties.load(in);
+      for (String table : config.verifiedTables()) {
+        String value = properties.getProperty(table);
+        if (value != null) {
+          counts.put(table, Long.parseLong(value.trim()));
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      return Map.of();
+    }
+    return counts;
+  }
+
+  public boolean backupExists(String name) {
+    return BACKUP_NAME.matcher(name).matches()
+        && Files.isRegularFile(Paths.get(config.backupDirectory()).resolve(name));
+  }
+
+  /** Restores {@code name} with {@code pg_restore --clean --if-exists --single-transaction}. */
+  public String restoreFromBackup(String name) throws DatabaseStepFailed, InterruptedException {
+    if (!backupExists(name)) {
+      throw new DatabaseStepFailed("no backup named '" + name + "' in " + config.backupDirectory());
+    }
+    Path file = Paths.get(config.backupDirectory()).resolve(name);
+    run(
+        List.of(
+            tool("pg_restore"),
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--single-transaction",
+            "--exit-on-error",
+            "--dbname=" + libpqUrl(),
+            file.toString()),
+        "pg_restore");
+    return "pg_restore of " + file;
+  }
+
+  /** Asks the provider's hook for a point-in-time restore; a 2xx answer means it is done. */
+  public String restoreToPointInTime(Instant pointInTime, long rollbackId)
+      throws DatabaseStepFailed, InterruptedException {
+    String url =
+        config
+            .restoreHookUrl()
+            .orElseThrow(
+                () ->
+                    new DatabaseStepFailed(
+                        "restore-method http-hook needs"
+                            + " clinicalops.rollback-orchestrator.database-rollback.restore-hook-url"));
+    String body =
+        "{\"database\":\""
+            + databaseName()
+            + "\",\"pointInTime\":\""
+            + pointInTime
+            + "\",\"rollbackId\":"
+            + rollbackId
+            + "}";
+    try {
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(url))
+                  .timeout(config.commandTimeout())
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(body))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() / 100 != 2) {
+        throw new DatabaseStepFailed(
+            "restore hook answered " + response.statusCode() + ": " + response.body());
+      }
+      return "point-in-time restore to " + pointInTime + " by " + url;
+    } catch (IOException | IllegalArgumentException e) {
+      throw new DatabaseStepFailed("restore hook unreachable: " + e.getMessage());
+    }
+  }
+
+  private void run(List<String> command, String what)
+      throws DatabaseStepFailed, InterruptedException {
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    config.password().ifPresent(p -> builder.environment().put("PGPASSWORD", p));
+    Process process;
+    try {
+      process = builder.start();
+    } catch (IOException e) {
+      throw new DatabaseStepFailed("cannot run " + what + ": " + e.getMessage());
+    }
+    StringBuilder output = new StringBuilder();
+    Thread reader =
+        new Thread(
+            () -> {
+              try (InputStream in = process.getInputStream()) {
+                output.append(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+              } catch (IOException ignored) {
+                // the exit code tells
+              }
+            },
+            what + "-output");
+    reader.start();
+    if (!process.waitFor(config.commandTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly();
+      throw new DatabaseStepFailed(what + " did not finish within " + config.commandTimeout());
+    }
+    reader.join(5000);
+    if (process.exitValue() != 0) {
+      String text = output.toString().replace(config.password().orElse("\u0000"), "***");
+      throw new DatabaseStepFailed(
+          what + " exited with " + process.exitValue() + ": " + abbreviate(text));
+    }
+  }
+
+  private String tool(String name) {
+    return config.binDirectory().map(dir -> Paths.get(dir).resolve(name).toString()).orElse(name);
+  }
+
+  private Connection connect() throws SQLException {
+    String url =
+        config
+            .jdbcUrl()
+            .orElseThrow(
+                () ->
+                    new SQLException(
+                        "clinicalops.rollback-orchestrator.database-rollback.jdbc-url is not set"));
+    return DriverManager.getConnection(
+        url, config.username().orElse(null), config.password().orElse(null));
+  }
+
+  /** The JDBC URL as a libpq URI for pg_dump/pg_restore (password through PGPASSWORD). */
+  String libpqUrl() throws DatabaseStepFailed {
+    String jdbc =
+        config
+            .jdbcUrl()
+            .orElseThrow(() -> new DatabaseStepFailed("the app database is not configured"));
+    if (!jdbc.startsWith("jdbc:postgresql://")) {
+      throw new DatabaseStepFailed("not a PostgreSQL JDBC URL");
+    }
+    String rest = jdbc.substring("jdbc:postgresql://".length());
+    int query = rest.indexOf('?');
+    if (query >= 0) {
+      rest = rest.substring(0, query);
+    }
+    String user = config.username().map(u -> u + "@").orElse("");
+    return "postgresql://" + user + rest;
+  }
+
+  private String databaseName() throws DatabaseStepFailed {
+    String url = libpqUrl();
+    return url.substring(url.lastIndexOf('/') + 1);
+  }
+
+  private static String abbreviate(String text) {
+    List<String> lines = new ArrayList<>(text.lines().toList());
+    String joined = String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
+    return joined.length() > 1000 ? joined.substring(joined.length() - 1000) : joined;
+  }
+}

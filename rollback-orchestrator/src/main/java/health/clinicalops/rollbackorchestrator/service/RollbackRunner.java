@@ -1,0 +1,481 @@
+package health.clinicalops.rollbackorchestrator.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import health.clinicalops.opskit.clients.AuditTrail;
+import health.clinicalops.opskit.clients.IncidentReport;
+import health.clinicalops.opskit.clients.Runbooks;
+import health.clinicalops.opskit.clients.Severity;
+import health.clinicalops.opskit.opsstate.Mode;
+import health.clinicalops.rollbackorchestrator.config.OrchestratorConfig;
+import health.clinicalops.rollbackorchestrator.domain.Rollback;
+import health.clinicalops.rollbackorchestrator.domain.RollbackKind;
+import health.clinicalops.rollbackorchestrator.domain.RollbackStatus;
+import health.clinicalops.rollbackorchestrator.domain.RollbackStep;
+import health.clinicalops.rollbackorchestrator.domain.RollbackStepName;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import org.jboss.logging.Logger;
+
+/**
+ * Carries out rollbacks as a state machine: each step runs, then its outcome and the next step are
+ * committed before the next one starts. Running rollbacks heartbeat; one whose heartbeat is stale
+ * (its process died) is taken over under {@code FOR UPDATE SKIP LOCKED} and resumed at its
+ * persisted next step.
+ */
+@ApplicationScoped
+public class RollbackRunner {
+
+  private static final Logger LOG = Logger.getLogger(RollbackRunner.class);
+  private static final TypeReference<Map<String, Long>> COUNTS = new TypeReference<>() {};
+
+  private final ReleaseHistory history;
+  private final DeploymentRollout rollout;
+  private final AppDatabase database;
+  private final MaintenanceService maintenance;
+  private final IncidentService incidents;
+  private final AuditTrail audit;
+  private final OrchestratorConfig config;
+  private final ObjectMapper mapper;
+  private final Clock clock;
+  private final MeterRegistry registry;
+  private final Set<Long> running = ConcurrentHashMap.newKeySet();
+  private final ExecutorService executor =
+      Executors.newFixedThreadPool(
+          2,
+          r -> {
+            Thread t = new Thread(r, "rollback-runner");
+            t.setDaemon(true);
+            return t;
+          });
+
+  RollbackRunner(
+      ReleaseHistory history,
+      DeploymentRollout rollout,
+      AppDatabase database,
+      MaintenanceService maintenance,
+      IncidentService incidents,
+      AuditTrail audit,
+      OrchestratorConfig config,
+      ObjectMapper mapper,
+      Clock clock,
+      MeterRegistry registry) {
+    this.history = history;
+    this.rollout = rollout;
+    this.database = database;
+    this.maintenance = maintenance;
+    this.incidents = incidents;
+    this.audit = audit;
+    this.config = config;
+    this.mapper = mapper;
+    this.clock = clock;
+    this.registry = registry;
+  }
+
+  /** Runs rollback {@code id} from its persisted next step, unless this process already runs it. */
+  public void start(long id) {
+    if (!running.add(id)) {
+      return;
+    }
+    try {
+      executor.submit(
+          () -> {
+            try {
+              run(id);
+            } catch (RuntimeException e) {
+              LOG.errorf(
+                  e, "rollback %d stopped unexpectedly; resumed when its heartbeat is stale", id);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            } finally {
+              running.remove(id);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      running.remove(id);
+    }
+  }
+
+  /** The rollbacks this process is carrying out now. */
+  public Set<Long> running() {
+    return Set.copyOf(running);
+  }
+
+  void onStop(@Observes ShutdownEvent event) {
+    executor.shutdownNow();
+  }
+
+  /** Heartbeats own rollbacks and takes over stale ones (their process died). */
+  @Scheduled(
+      every = "${clinicalops.rollback-orchestrator.database-rollback.supervision-interval:5s}",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+      identity = "rollback-supervisor")
+  void supervise() {
+    try {
+      Instant now = Instant.now(clock);
+      List<Long> mine = List.copyOf(running);
+      List<Long> resumed =
+          QuarkusTransaction.requiringNew()
+              .call(
+                  () -> {
+                    if (!mine.isEmpty()) {
+                      Rollback.update("heartbeatAt = ?1 where id in ?2", now, mine);
+                    }
+                    List<Rollback> stale =
+                        Rollback.lockStaleRunning(
+                            now.minus(config.databaseRollback().staleAfter()), 10);
+                    for (Rollback r : stale) {
+                      r.heartbeatAt = now;
+                      RollbackStep.of(
+                              r.id,
+                              String.valueOf(r.nextStep),
+                              "resumed",
+                              "taken over after the heartbeat went stale; resuming at "
+                                  + r.nextStep,
+                              now)
+                          .persist();
+                    }
+                    return stale.stream().map(r -> r.id).toList();
+                  });
+      for (Long id : resumed) {
+        LOG.infof("resuming rollback %d", id);
+        start(id);
+      }
+    } catch (RuntimeException e) {
+      LOG.warnf("rollback supervision failed, retried at the next tick: %s", e.getMessage());
+    }
+  }
+
+  private record Snapshot(
+      long id,
+      String namespace,
+      String deployment,
+      RollbackKind kind,
+      long toRevision,
+      RollbackStepName step,
+      String restoreBackup,
+      Instant restorePointInTime,
+      String rowCountsBefore,
+      Long incidentId) {}
+
+  private record Outcome(String detail, Map<String, Object> changes) {
+    static Outcome of(String detail) {
+      return new Outcome(detail, Map.of());
+    }
+  }
+
+  /** A step that failed: the rollback stops here, reported. */
+  private static class StepFailed extends Exception {
+    StepFailed(String message) {
+      super(message);
+    }
+  }
+
+  private void run(long id) throws InterruptedException {
+    while (true) {
+      Snapshot s = QuarkusTransaction.requiringNew().call(() -> snapshot(id));
+      if (s == null) {
+        return;
+      }
+      if (s.step() == RollbackStepName.DONE) {
+        finish(s);
+        return;
+      }
+      Outcome outcome;
+      try {
+        outcome = execute(s);
+      } catch (StepFailed | DeploymentRollout.RolloutFailed | AppDatabase.DatabaseStepFailed e) {
+        fail(s, e.getMessage());
+        return;
+      } catch (RuntimeException e) {
+        fail(s, e.getClass().getSimpleName() + ": " + e.getMessage());
+        return;
+      }
+      QuarkusTransaction.requiringNew().run(() -> advance(s, outcome));
+      if (s.incidentId() != null) {
+        incidents.recordOwnStep(
+            s.incidentId(), "rollback." + s.step().name().toLowerCase(), outcome.detail());
+      }
+      audit.record(
+          Actor.SELF.name(),
+          "rollback.step",
+          Map.of("rollbackId", id, "step", s.step().name(), "detail", outcome.detail()));
+    }
+  }
+
+  private Snapshot snapshot(long id) {
+    Rollback r = Rollback.findById(id);
+    if (r == null || r.status != RollbackStatus.RUNNING) {
+      return null;
+    }
+    r.heartbeatAt = Instant.now(clock);
+    return new Snapshot(
+        r.id,
+        r.namespace,
+        r.deployment,
+        r.kind,
+        r.toRevision,
+        r.nextStep,
+        r.restoreBackup,
+        r.restorePointInTime,
+        r.rowCountsBefore,
+        r.incidentId);
+  }
+
+  private Outcome execute(Snapshot s)
+      throws StepFailed,
+          DeploymentRollout.RolloutFailed,
+          AppDatabase.DatabaseStepFailed,
+          InterruptedException {
+    return switch (s.step()) {
+      case MAINTENANCE_ON -> {
+        maintenance.setOwnMode(
+            Mode.MAINTENANCE, "database rollback " + s.id() + " of " + s.deployment());
+        yield Outcome.of("mode maintenance: all app traffic gets 503");
+      }
+      case BACKUP -> {
+        String name = "rollback_" + s.id() + "_" + Instant.now(clock).getEpochSecond() + ".dump";
+        AppDatabase.Backup backup = database.backup(name);
+        Map<String, Object> changes = new HashMap<>();
+        changes.put("backupPath", backup.path().toString());
+        changes.put("backupSize", backup.size());
+        changes.put("rowCountsBefore", toJson(backup.rowCounts()));
+        yield new Outcome(
+            "pg_dump of the current state: "
+                + backup.path()
+                + ", "
+                + backup.size()
+                + " bytes, row counts "
+                + backup.rowCounts(),
+            changes);
+      }
+      case RESTORE -> {
+        if ("http-hook".equalsIgnoreCase(config.databaseRollback().restoreMethod())) {
+          yield Outcome.of(database.restoreToPointInTime(s.restorePointInTime(), s.id()));
+        }
+        yield Outcome.of(database.restoreFromBackup(s.restoreBackup()));
+      }
+      case DEPLOY -> {
+        ReleaseHistory.History h =
+            history
+                .of(s.namespace(), s.deployment())
+                .orElseThrow(() -> new StepFailed("Deployment " + s.deployment() + " is gone"));
+        Release target =
+            h.release(s.toRevision())
+                .orElseThrow(
+                    () -> new StepFailed("revision " + s.toRevision() + " is no longer there"));
+        long generation = rollout.deploy(s.namespace(), s.deployment(), target, s.id());
+        yield new Outcome(
+            "pod template of revision "
+                + target.revision()
+                + " ("
+                + String.join(", ", target.images())
+                + ") applied, generation "
+                + generation,
+            Map.of("generation", generation));
+      }
+      case AWAIT_ROLLOUT -> {
+        var d =
+            history
+                .of(s.namespace(), s.deployment())
+                .orElseThrow(() -> new StepFailed("Deployment " + s.deployment() + " is gone"))
+                .deployment();
+        Long generation = d.getMetadata().getGeneration();
+        yield Outcome.of(
+            "rollout complete: "
+                + rollout.awaitRollout(
+                    s.namespace(), s.deployment(), generation == null ? 0 : generation));
+      }
+      case VERIFY_DATA -> verifyData(s);
+      case MAINTENANCE_OFF -> {
+        boolean cleared =
+            maintenance.clearOwnMode("database rollback " + s.id() + " verified: writes resume");
+        yield Outcome.of(
+            cleared
+                ? "mode normal: write traffic resumes"
+                : "mode left alone: someone else has set it since");
+      }
+      case VERIFY_HEALTH -> Outcome.of(rollout.verifyHealth());
+      case DONE -> Outcome.of("done");
+    };
+  }
+
+  private Outcome verifyData(Snapshot s) throws StepFailed, AppDatabase.DatabaseStepFailed {
+    Map<String, Long> after = database.rowCounts();
+    Map<String, Long> before = fromJson(s.rowCountsBefore());
+    Map<String, Long> source =
+        s.restoreBackup() == null ? Map.of() : database.recordedCounts(s.restoreBackup());
+    List<String> problems = new java.util.ArrayList<>();
+    OrchestratorConfig.DatabaseRollback c = config.databaseRollback();
+    for (Map.Entry<String, Long> e : after.entrySet()) {
+      String table = e.getKey();
+      long count = e.getValue();
+      if (count < 0) {
+        problems.add("table \"" + table + "\" is missing");
+        continue;
+      }
+      Long expected = source.get(table);
+      if (expected != null && Math.abs(count - expected) > c.maxDifferenceFromSource()) {
+        problems.add(
+            "\"" + table + "\" has " + count + " rows, the restored backup had " + expected);
+      }
+      Long was = before.get(table);
+      if (was != null && was > 0) {
+        double loss = (double) (was - count) / was;
+        if (loss > c.maxLossRatio()) {
+          problems.add(
+              String.format(
+                  "\"%s\" lost %d of %d rows (%.1f%% > %.1f%%)",
+                  table, was - count, was, loss * 100, c.maxLossRatio() * 100));
+        }
+      }
+    }
+    String summary =
+        "row counts before "
+            + before
+            + ", after "
+            + after
+            + (source.isEmpty() ? "" : ", restored backup " + source);
+    QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              Rollback r = Rollback.findById(s.id());
+              r.rowCountsAfter = toJson(after);
+            });
+    if (!problems.isEmpty()) {
+      throw new StepFailed("data integrity check failed: " + problems + "; " + summary);
+    }
+    return Outcome.of("data integrity verified: " + summary);
+  }
+
+  private void advance(Snapshot s, Outcome outcome) {
+    Rollback r = Rollback.findById(s.id());
+    Instant now = Instant.now(clock);
+    RollbackStep.of(r.id, s.step().name(), "done", outcome.detail(), now).persist();
+    if (outcome.changes().containsKey("backupPath")) {
+      r.backupPath = (String) outcome.changes().get("backupPath");
+      r.backupSize = (Long) outcome.changes().get("backupSize");
+      r.rowCountsBefore = (String) outcome.changes().get("rowCountsBefore");
+    }
+    r.nextStep = s.step().next(r.kind);
+    r.heartbeatAt = now;
+    r.updatedAt = now;
+  }
+
+  private void finish(Snapshot s) {
+    QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              Rollback r = Rollback.findById(s.id());
+              Instant now = Instant.now(clock);
+              r.status = RollbackStatus.SUCCEEDED;
+              r.finishedAt = now;
+              r.updatedAt = now;
+              RollbackStep.of(r.id, "DONE", "succeeded", "rollback complete", now).persist();
+            });
+    registry
+        .counter("clinicalops_rollback_orchestrator_rollbacks_total", "outcome", "succeeded")
+        .increment();
+    audit.record(Actor.SELF.name(), "rollback.succeeded", Map.of("rollbackId", s.id()));
+    if (s.incidentId() != null) {
+      incidents.report(
+          IncidentReport.open(
+                  "rollback-" + s.id(),
+                  Runbooks.ROLLBACK_DEPLOYMENT,
+                  Severity.P2,
+                  "Rollback of " + s.deployment(),
+                  Map.of("rollbackId", s.id(), "outcome", "succeeded"),
+                  Actor.SELF.name())
+              .resolvedBy("rollback " + s.id() + " to revision " + s.toRevision() + " succeeded"),
+          Actor.SELF);
+    }
+  }
+
+  private void fail(Snapshot s, String message) {
+    LOG.errorf("rollback %d failed at %s: %s", s.id(), s.step(), message);
+    boolean maintenanceOn =
+        s.kind() == RollbackKind.WITH_DATABASE
+            && s.step().compareTo(RollbackStepName.MAINTENANCE_ON) > 0
+            && s.step().compareTo(RollbackStepName.MAINTENANCE_OFF) <= 0;
+    String detail =
+        message
+            + (maintenanceOn
+                ? " — stopped with maintenance mode ON; writes stay off until a person decides"
+                : "");
+    registry
+        .counter("clinicalops_rollback_orchestrator_rollbacks_total", "outcome", "failed")
+        .increment();
+    Map<String, Object> details = new HashMap<>();
+    details.put("rollbackId", s.id());
+    details.put("step", s.step().name());
+    details.put("error", detail);
+    audit.record(Actor.SELF.name(), "rollback.failed", details);
+    Map<String, Object> evidence = new LinkedHashMap<>();
+    evidence.put("rollbackId", s.id());
+    evidence.put("failedStep", s.step().name());
+    evidence.put("error", detail);
+    evidence.put("maintenanceOn", maintenanceOn);
+    try {
+      incidents.report(
+          new IncidentReport(
+              "rollback-" + s.id(),
+              Runbooks.ROLLBACK_DEPLOYMENT,
+              maintenanceOn ? Severity.P0 : Severity.P1,
+              "Rollback of " + s.deployment() + " failed at " + s.step(),
+              evidence,
+              Actor.SELF.name(),
+              new IncidentReport.Step(
+                  "rollback.failed", detail, Actor.SELF.name(), Instant.now(clock)),
+              false),
+          Actor.SELF);
+    } catch (RuntimeException e) {
+      LOG.errorf(e, "rollback %d: the failure could not be added to its incident", s.id());
+    }
+    QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              Rollback r = Rollback.findById(s.id());
+              Instant now = Instant.now(clock);
+              r.status = RollbackStatus.FAILED;
+              r.error = detail;
+              r.finishedAt = now;
+              r.updatedAt = now;
+              RollbackStep.of(r.id, s.step().name(), "failed", detail, now).persist();
+            });
+  }
+
+  private String toJson(Map<String, Long> counts) {
+    try {
+      return mapper.writeValueAsString(counts);
+    } catch (JsonProcessingException e) {
+      return "{}";
+    }
+  }
+
+  private Map<String, Long> fromJson(String json) {
+    if (json == null) {
+      return Map.of();
+    }
+    try {
+      return mapper.readValue(json, COUNTS);
+    } catch (JsonProcessingException e) {
+      return Map.of();
+    }
+  }
+}

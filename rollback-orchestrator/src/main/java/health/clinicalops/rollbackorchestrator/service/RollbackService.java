@@ -1,0 +1,494 @@
+package health.clinicalops.rollbackorchestrator.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import health.clinicalops.opskit.clients.AuditTrail;
+import health.clinicalops.opskit.clients.IncidentReport;
+import health.clinicalops.opskit.clients.Runbooks;
+import health.clinicalops.opskit.clients.Severity;
+import health.clinicalops.opskit.problem.ProblemException;
+import health.clinicalops.rollbackorchestrator.config.OrchestratorConfig;
+import health.clinicalops.rollbackorchestrator.domain.Rollback;
+import health.clinicalops.rollbackorchestrator.domain.RollbackKind;
+import health.clinicalops.rollbackorchestrator.domain.RollbackStatus;
+import health.clinicalops.rollbackorchestrator.domain.RollbackStep;
+import health.clinicalops.rollbackorchestrator.domain.RollbackStepName;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Rollback requests and their guardrails: release choice (last stable before the bad one, never
+ * past the oldest stable), schema-version check, cooldown per Deployment, an hourly limit of
+ * automatic rollbacks, {@code recommend} vs {@code auto}, dry runs.
+ */
+@ApplicationScoped
+public class RollbackService {
+
+  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+
+  private final ReleaseHistory history;
+  private final AppDatabase database;
+  private final RollbackRunner runner;
+  private final IncidentService incidents;
+  private final AuditTrail audit;
+  private final OrchestratorConfig config;
+  private final KubernetesClient client;
+  private final ObjectMapper mapper;
+  private final Clock clock;
+
+  RollbackService(
+      ReleaseHistory history,
+      AppDatabase database,
+      RollbackRunner runner,
+      IncidentService incidents,
+      AuditTrail audit,
+      OrchestratorConfig config,
+      KubernetesClient client,
+      ObjectMapper mapper,
+      Clock clock) {
+    this.history = history;
+    this.database = database;
+    this.runner = runner;
+    this.incidents = incidents;
+    this.audit = audit;
+    this.config = config;
+    this.client = client;
+    this.mapper = mapper;
+    this.clock = clock;
+  }
+
+  public String namespace() {
+    return config.rollback().namespace().orElseGet(client::getNamespace);
+  }
+
+  /** Checks the request against the guardrails, records it, and starts it when it may run. */
+  public RollbackView request(@NotNull @Valid RollbackRequest request, @NotNull Actor actor) {
+    String namespace = namespace();
+    ReleaseHistory.History releases = releasesOf(namespace, request.deployment());
+    RollbackKind kind =
+        request.database() == null ? RollbackKind.CODE_ONLY : RollbackKind.WITH_DATABASE;
+    Release current =
+        releases
+            .current()
+            .orElseThrow(
+                () ->
+                    ProblemException.conflict(
+                        "Deployment "
+                            + request.deployment()
+                            + " has no ReplicaSet for its current revision "
+                            + releases.currentRevision()));
+    Release target = chooseTarget(releases, request.toRevision());
+    List<String> notes = new java.util.ArrayList<>();
+    if (kind == RollbackKind.CODE_ONLY) {
+      checkSchemaVersion(current, target, notes);
+    } else {
+      checkDatabaseRequest(request.database());
+    }
+    boolean automatic = !actor.person();
+    boolean starts = actor.person() || "auto".equalsIgnoreCase(config.rollback().mode());
+    Long id =
+        QuarkusTransaction.requiringNew()
+            .call(
+                () -> {
+                  Rollback.getEntityManager()
+                      .createNativeQuery("SELECT pg_advisory_xact_lock(hashtext(:key))")
+                      .setParameter("key", "rollback:" + namespace + "/" + request.deployment())
+                      .getSingleResult();
+                  Instant now = Instant.now(clock);
+                  if (!request.isDryRun()) {
+                    checkCooldown(namespace, request.deployment(), now);
+                    if (automatic) {
+                      checkHourlyLimit(now);
+                    }
+                  }
+                  Rollback rollback = new Rollback();
+                  rollback.deployment = request.deployment();
+                  rollback.namespace = namespace;
+                  rollback.kind = kind;
+                  rollback.fromRevision = current.revision();
+                  rollback.toRevision = target.revision();
+                  rollback.reason = request.reason();
+                  rollback.dryRun = request.isDryRun();
+                  rollback.automatic = automatic;
+                  rollback.requestedBy = actor.name();
+                  if (request.database() != null) {
+                    rollback.restoreBackup = request.database().backup();
+                    rollback.restorePointInTime = request.database().pointInTime();
+                  }
+                  rollback.createdAt = now;
+                  rollback.updatedAt = now;
+                  rollback.nextStep = RollbackStepName.sequence(kind).get(0);
+                  if (request.isDryRun()) {
+                    rollback.status = RollbackStatus.PLANNED;
+                    rollback.nextStep = null;
+                    rollback.finishedAt = now;
+                  } else if (starts) {
+                    rollback.status = RollbackStatus.RUNNING;
+                    rollback.heartbeatAt = now;
+                  } else {
+                    rollback.status = RollbackStatus.AWAITING_APPROVAL;
+                  }
+                  rollback.persist();
+                  String plan =
+                      kind
+                          + " of "
+                          + request.deployment()
+                          + " from revision "
+                          + current.revision()
+                          + " "
+                          + current.images()
+                          + " to "
+                          + target.revision()
+                          + " "
+                          + target.images()
+                          + "; steps "
+                          + RollbackStepName.sequence(kind);
+                  RollbackStep.of(rollback.id, "PLAN", "planned", plan, now).persist();
+                  for (String note : notes) {
+                    RollbackStep.of(rollback.id, "PLAN", "note", note, now).persist();
+                  }
+                  if (rollback.status == RollbackStatus.AWAITING_APPROVAL) {
+                    RollbackStep.of(
+                            rollback.id,
+                            "APPROVAL",
+                            "awaiting",
+                            "recommend mode: an operator approves with POST /api/v1/rollbacks/"
+                                + rollback.id
+                                + "/approve",
+                            now)
+                        .persist();
+                  }
+                  return rollback.id;
+                });
+    Map<String, Object> details = new HashMap<>();
+    details.put("rollbackId", id);
+    details.put("deployment", request.deployment());
+    details.put("kind", kind.name());
+    details.put("fromRevision", current.revision());
+    details.put("toRevision", target.revision());
+    details.put("dryRun", request.isDryRun());
+    details.put("reason", request.reason());
+    audit.record(actor.name(), "rollback.requested", details);
+    if (!request.isDryRun()) {
+      openIncident(id, request, current, target, kind, actor);
+    }
+    if (starts && !request.isDryRun()) {
+      runner.start(id);
+    }
+    return find(id).orElseThrow();
+  }
+
+  private void openIncident(
+      long id,
+      RollbackRequest request,
+      Release current,
+      Release target,
+      RollbackKind kind,
+      Actor actor) {
+    Map<String, Object> evidence = new HashMap<>();
+    evidence.put("rollbackId", id);
+    evidence.put("deployment", request.deployment());
+    evidence.put("fromRevision", current.revision());
+    evidence.put("toRevision", target.revision());
+    evidence.put("kind", kind.name());
+    evidence.put("reason", request.reason());
+    IncidentService.ReportOutcome outcome =
+        incidents.report(
+            IncidentReport.open(
+                    "rollback-" + id,
+                    Runbooks.ROLLBACK_DEPLOYMENT,
+                    Severity.P2,
+                    "Rollback of " + request.deployment() + " to revision " + target.revision(),
+                    evidence,
+                    Actor.SELF.name())
+                .withStep("rollback.requested", "by " + actor.name() + ": " + request.reason()),
+            Actor.SELF);
+    QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              Rollback rollback = Rollback.findById(id);
+              rollback.incidentId = Long.valueOf(outcome.ref().id());
+            });
+  }
+
+  /** A person approves a recommended rollback: it runs now (guardrails checked again). */
+  public Optional<RollbackView> approve(long id, @NotNull Actor actor) {
+    Optional<Boolean> approved =
+        QuarkusTransaction.requiringNew()
+            .call(
+                () -> {
+                  Rollback rollback = Rollback.findById(id);
+                  if (rollback == null) {
+                    return Optional.empty();
+                  }
+                  if (rollback.status != RollbackStatus.AWAITING_APPROVAL) {
+                    throw ProblemException.conflict(
+                        "rollback " + id + " is " + rollback.status + ", not awaiting approval");
+                  }
+                  Instant now = Instant.now(clock);
+                  rollback.status = RollbackStatus.RUNNING;
+                  rollback.approvedBy = actor.name();
+                  rollback.heartbeatAt = now;
+                  rollback.updatedAt = now;
+                  RollbackStep.of(id, "APPROVAL", "approved", "by " + actor.name(), now).persist();
+                  return Optional.of(true);
+                });
+    if (approved.isEmpty()) {
+      return Optional.empty();
+    }
+    audit.record(actor.name(), "rollback.approved", Map.of("rollbackId", id));
+    runner.start(id);
+    return find(id);
+  }
+
+  /** A person declines a recommended rollback. */
+  @Transactional
+  public Optional<RollbackView> reject(long id, @NotNull @Valid NoteRequest note, Actor actor) {
+    Rollback rollback = Rollback.findById(id);
+    if (rollback == null) {
+      return Optional.empty();
+    }
+    if (rollback.status != RollbackStatus.AWAITING_APPROVAL) {
+      throw ProblemException.conflict(
+          "rollback " + id + " is " + rollback.status + ", not awaiting approval");
+    }
+    Instant now = Instant.now(clock);
+    rollback.status = RollbackStatus.REJECTED;
+    rollback.nextStep = null;
+    rollback.approvedBy = actor.name();
+    rollback.finishedAt = now;
+    rollback.updatedAt = now;
+    RollbackStep.of(
+            id,
+            "APPROVAL",
+            "rejected",
+            "by " + actor.name() + (note.note() == null ? "" : ": " + note.note()),
+            now)
+        .persist();
+    audit.record(actor.name(), "rollback.rejected", Map.of("rollbackId", id));
+    return Optional.of(view(rollback));
+  }
+
+  @Transactional
+  public Optional<RollbackView> find(long id) {
+    return Rollback.<Rollback>findByIdOptional(id).map(this::view);
+  }
+
+  @Transactional
+  public List<RollbackView> list(Optional<String> deployment, int limit) {
+    return deployment
+        .map(d -> Rollback.ofDeployment(d, limit))
+        .orElseGet(() -> Rollback.recent(limit))
+        .stream()
+        .map(this::view)
+        .toList();
+  }
+
+  /** The release history of a Deployment (404 when unknown). */
+  public List<ReleaseView> releases(String deployment) {
+    ReleaseHistory.History h = releasesOf(namespace(), deployment);
+    return h.releases().stream()
+        .map(
+            r ->
+                new ReleaseView(
+                    r.revision(),
+                    r.replicaSet(),
+                    r.images(),
+                    r.stable(),
+                    r.schemaVersion().orElse(null),
+                    r.revision() == h.currentRevision()))
+        .toList();
+  }
+
+  private ReleaseHistory.History releasesOf(String namespace, String deployment) {
+    try {
+      return history
+          .of(namespace, deployment)
+          .orElseThrow(
+              () ->
+                  ProblemException.notFound(
+                      "no Deployment " + deployment + " in namespace " + namespace));
+    } catch (KubernetesClientException e) {
+      throw ProblemException.unavailable(
+          "the cluster API failed: " + e.getMessage(), Duration.ofSeconds(10));
+    }
+  }
+
+  private static Release chooseTarget(ReleaseHistory.History releases, Long toRevision) {
+    long current = releases.currentRevision();
+    Optional<Release> oldestStable = releases.oldestStable();
+    Release target;
+    if (toRevision != null) {
+      target =
+          releases
+              .release(toRevision)
+              .orElseThrow(
+                  () -> ProblemException.notFound("no release with revision " + toRevision));
+      if (toRevision >= current) {
+        throw ProblemException.conflict(
+            "revision " + toRevision + " is not older than the current revision " + current);
+      }
+    } else {
+      target =
+          releases
+              .lastStableBefore(current)
+              .or(() -> oldestStable.isEmpty() ? releases.previous(current) : Optional.empty())
+              .orElseThrow(
+                  () ->
+                      ProblemException.conflict(
+                          "no stable release before revision "
+                              + current
+                              + " to roll back to (mark one with the clinical-ops/stable"
+                              + " annotation)"));
+    }
+    if (oldestStable.isPresent() && target.revision() < oldestStable.get().revision()) {
+      throw ProblemException.conflict(
+          "revision "
+              + target.revision()
+              + " is older than the oldest stable release "
+              + oldestStable.get().revision()
+              + ": a rollback never goes past it");
+    }
+    return target;
+  }
+
+  private void checkSchemaVersion(Release current, Release target, List<String> notes) {
+    Optional<String> databaseVersion;
+    String source;
+    if (config.rollback().databaseSchemaVersion().isPresent()) {
+      databaseVersion = config.rollback().databaseSchemaVersion();
+      source = "setting database-schema-version";
+    } else if (config.rollback().schemaVersionQuery().isPresent()) {
+      try {
+        databaseVersion = database.schemaVersion();
+      } catch (AppDatabase.DatabaseStepFailed e) {
+        throw ProblemException.unavailable(e.getMessage(), Duration.ofSeconds(10));
+      }
+      source = "schema-version-query";
+    } else {
+      databaseVersion = current.schemaVersion();
+      source = "the current release's " + Release.SCHEMA_VERSION_ANNOTATION;
+    }
+    if (databaseVersion.isPresent()
+        && target.schemaVersion().isPresent()
+        && !databaseVersion.get().equals(target.schemaVersion().get())) {
+      throw ProblemException.conflict(
+          "revision "
+              + target.revision()
+              + " expects schema version "
+              + target.schemaVersion().get()
+              + " but the database has "
+              + databaseVersion.get()
+              + " ("
+              + source
+              + "): a code-only rollback would break it; use the database procedure"
+              + " (give \"database\" in the request)");
+    }
+    if (databaseVersion.isEmpty() || target.schemaVersion().isEmpty()) {
+      notes.add(
+          "schema version not compared: database "
+              + databaseVersion.orElse("unknown")
+              + ", target "
+              + target.schemaVersion().orElse("unknown"));
+    } else {
+      notes.add("schema version " + databaseVersion.get() + " matches (" + source + ")");
+    }
+  }
+
+  private void checkDatabaseRequest(RollbackRequest.DatabaseRestore restore) {
+    if (!database.isConfigured()) {
+      throw ProblemException.conflict(
+          "the app database is not configured"
+              + " (clinicalops.rollback-orchestrator.database-rollback.jdbc-url)");
+    }
+    String method = config.databaseRollback().restoreMethod();
+    if ("http-hook".equalsIgnoreCase(method)) {
+      if (restore.pointInTime() == null) {
+        throw ProblemException.badRequest("database.pointInTime is required (restore by hook)");
+      }
+    } else {
+      if (restore.backup() == null
+          || !AppDatabase.BACKUP_NAME.matcher(restore.backup()).matches()) {
+        throw ProblemException.badRequest("database.backup must name a pre-deploy backup");
+      }
+      if (!database.backupExists(restore.backup())) {
+        throw ProblemException.notFound("no backup named " + restore.backup());
+      }
+    }
+  }
+
+  private void checkCooldown(String namespace, String deployment, Instant now) {
+    Duration cooldown = config.rollback().cooldown();
+    if (Rollback.countRecent(namespace, deployment, now.minus(cooldown)) > 0) {
+      throw ProblemException.conflict(
+          "Deployment "
+              + deployment
+              + " was rolled back less than "
+              + cooldown
+              + " ago (cooldown)");
+    }
+  }
+
+  private void checkHourlyLimit(Instant now) {
+    int max = config.rollback().maxAutomaticPerHour();
+    if (Rollback.countAutomaticSince(now.minus(Duration.ofHours(1))) >= max) {
+      throw ProblemException.conflict(
+          "already " + max + " automatic rollbacks in the last hour: a person must decide");
+    }
+  }
+
+  RollbackView view(Rollback r) {
+    return new RollbackView(
+        r.id,
+        r.deployment,
+        r.namespace,
+        r.kind,
+        r.fromRevision,
+        r.toRevision,
+        r.reason,
+        r.dryRun,
+        r.automatic,
+        r.requestedBy,
+        r.approvedBy,
+        r.status,
+        r.nextStep,
+        r.restoreBackup,
+        r.restorePointInTime,
+        r.backupPath,
+        r.backupSize,
+        json(r.rowCountsBefore),
+        json(r.rowCountsAfter),
+        r.incidentId,
+        r.error,
+        r.createdAt,
+        r.updatedAt,
+        r.finishedAt,
+        RollbackStep.ofRollback(r.id).stream()
+            .map(s -> new RollbackView.Step(s.name, s.outcome, s.detail, s.at))
+            .toList());
+  }
+
+  private Map<String, Object> json(String text) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return mapper.readValue(text, MAP);
+    } catch (JsonProcessingException e) {
+      return Map.of("unreadable", text);
+    }
+  }
+}

@@ -120,10 +120,13 @@ public interface ErrorWatchConfig {
     @WithDefault("0.5")
     double newErrorShare();
 
-    /** Regular expressions naming external dependencies; matching errors mean third-party. */
+    /**
+     * Regular expressions naming external dependencies; matching errors mean third-party (a list:
+     * separate several with commas; avoid backslashes, config lists treat them as escapes).
+     */
     @WithDefault(
-        "(?i)\\b(stripe|twilio|sendgrid|mailgun|auth0|okta|openai|s3|cloudflare|vercel"
-            + "|upstream|third[- ]party|external (api|service))\\b")
+        "(?i)(?<![a-z])(stripe|twilio|sendgrid|mailgun|auth0|okta|openai|s3|cloudflare"
+            + "|upstream|third[- ]party|external (api|service))(?![a-z])")
     List<String> thirdPartyPatterns();
 
     /** Share of the top fingerprints' errors that must name a third party. */

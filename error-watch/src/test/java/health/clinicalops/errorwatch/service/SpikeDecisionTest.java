@@ -16,6 +16,9 @@ import health.clinicalops.opskit.clients.IncidentReport;
 import health.clinicalops.opskit.clients.IncidentReporter;
 import health.clinicalops.opskit.clients.Severity;
 import health.clinicalops.testing.PostgresTestResource;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -54,6 +57,7 @@ class SpikeDecisionTest {
   @Inject IncidentReporter incidents;
   @Inject MeterRegistry registry;
   @Inject Clock clock;
+  @Inject KubernetesClient kubernetes;
 
   private Instant base;
 
@@ -243,6 +247,92 @@ class SpikeDecisionTest {
     assertEquals(alertId, restarted.state().alertId());
     assertEquals(1, firedSinceBase());
     assertEquals(1, FakePeersResource.ROLLBACKS.size());
+  }
+
+  @Test
+  void errorsNamingAThirdPartyAreThirdPartyWithoutRollback() {
+    ingest(
+        new LogTraffic()
+            .add(base, Duration.ofMinutes(20), 0.02, 20, OLD_ERRORS)
+            .add(
+                base.plus(Duration.ofMinutes(20)),
+                Duration.ofMinutes(10),
+                0.30,
+                20,
+                List.of("Stripe API error: upstream timeout zeta"))
+            .ndjson());
+    for (int minute = 21; minute <= 30; minute++) {
+      evaluateAt(base.plus(Duration.ofMinutes(minute)));
+    }
+    assertEquals(AlertStatus.FIRING, evaluator.state().status());
+    assertEquals("THIRD_PARTY", awaitIncident().evidence().get("cause"));
+    assertTrue(FakePeersResource.ROLLBACKS.isEmpty());
+  }
+
+  @Test
+  void rolloutsOfWatchedDeploymentsAreLearnedFromTheCluster() {
+    Deployment deployment =
+        new DeploymentBuilder()
+            .withNewMetadata()
+            .withName("clinical-app")
+            .withNamespace("test")
+            .addToAnnotations("deployment.kubernetes.io/revision", "103")
+            .endMetadata()
+            .withNewSpec()
+            .withNewTemplate()
+            .withNewMetadata()
+            .addToLabels("app.kubernetes.io/version", "v3.0.0")
+            .endMetadata()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("app")
+            .withImage("registry.example/clinical-app:103")
+            .endContainer()
+            .endSpec()
+            .endTemplate()
+            .endSpec()
+            .build();
+    kubernetes.apps().deployments().inNamespace("test").resource(deployment).create();
+    kubernetes
+        .apps()
+        .deployments()
+        .inNamespace("test")
+        .withName("clinical-app")
+        .edit(
+            d ->
+                new DeploymentBuilder(d)
+                    .editMetadata()
+                    .addToAnnotations("deployment.kubernetes.io/revision", "104")
+                    .endMetadata()
+                    .editSpec()
+                    .editTemplate()
+                    .editSpec()
+                    .editFirstContainer()
+                    .withImage("registry.example/clinical-app:104")
+                    .endContainer()
+                    .endSpec()
+                    .endTemplate()
+                    .endSpec()
+                    .build());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                given()
+                    .auth()
+                    .oauth2("test-operator-token")
+                    .get("/api/v1/deploys?limit=500")
+                    .then()
+                    .statusCode(200)
+                    .body(
+                        "find { it.revision == '104' }.image",
+                        org.hamcrest.Matchers.equalTo("registry.example/clinical-app:104"))
+                    .body(
+                        "find { it.revision == '104' }.previousRevision",
+                        org.hamcrest.Matchers.equalTo("103"))
+                    .body(
+                        "find { it.revision == '104' }.source",
+                        org.hamcrest.Matchers.equalTo("cluster")));
   }
 
   private void deploy(Instant at, String revision, String previous) {

@@ -1,0 +1,46 @@
+package health.clinicalops.errorwatch.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+/** What a fingerprint strips, and what it keeps. */
+class ErrorFingerprintTest {
+
+  @Test
+  void variablePartsAreStripped() {
+    assertEquals(
+        "Rate limit exceeded for <ip>", ErrorFingerprint.of("Rate limit exceeded for 203.0.113.7"));
+    assertEquals(
+        "Connection refused to <ip>", ErrorFingerprint.of("Connection refused to 10.0.0.5:5432"));
+    assertEquals(
+        "Note <uuid> not found",
+        ErrorFingerprint.of("Note 3f2a9c4e-1b2d-4c5e-8f90-123456789abc not found"));
+    assertEquals(
+        "Email <email> already registered",
+        ErrorFingerprint.of("Email jane.doe+x@example.org already registered"));
+    assertEquals("User <id> not found", ErrorFingerprint.of("User u-123 not found"));
+    assertEquals(
+        "Unexpected token } in JSON at position <n>",
+        ErrorFingerprint.of("Unexpected token } in JSON at position 1234"));
+    assertEquals(
+        "SyntaxError at line <n> column <n>",
+        ErrorFingerprint.of("SyntaxError at line 12 column 7"));
+    assertEquals(
+        "TypeError in /app/page.js:<line>:<col>",
+        ErrorFingerprint.of("TypeError in /app/page.js:12:7"));
+    assertEquals(
+        "listen EADDRINUSE on port <port>", ErrorFingerprint.of("listen EADDRINUSE on port 3000"));
+    assertEquals("Connection to <ip> lost", ErrorFingerprint.of("Connection to 2001:db8::1 lost"));
+    assertEquals("Object <hex> freed", ErrorFingerprint.of("Object 0x7ffd5e8c freed"));
+  }
+
+  @Test
+  void messagesWithoutAVariablePartAreTheirOwnFingerprint() {
+    assertEquals("Invalid credentials", ErrorFingerprint.of("Invalid credentials"));
+    assertEquals(
+        "PrismaClientKnownRequestError P2002",
+        ErrorFingerprint.of("PrismaClientKnownRequestError P2002"));
+    assertEquals("null", ErrorFingerprint.of(null));
+  }
+}

@@ -1,0 +1,154 @@
+package health.clinicalops.dbsentinel.service;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import health.clinicalops.dbsentinel.config.DbSentinelConfig;
+import health.clinicalops.dbsentinel.domain.Cause;
+import health.clinicalops.dbsentinel.domain.DatabaseActivity;
+import health.clinicalops.dbsentinel.domain.DatabaseState;
+import health.clinicalops.dbsentinel.domain.ProbeResult;
+import health.clinicalops.dbsentinel.domain.SentinelAction;
+import health.clinicalops.dbsentinel.testsupport.FakeAuditKeeperResource;
+import health.clinicalops.dbsentinel.testsupport.FakeIncidentsResource;
+import health.clinicalops.dbsentinel.testsupport.SentinelDatabasesTestResource;
+import health.clinicalops.opskit.clients.AuditTrail;
+import health.clinicalops.opskit.clients.IncidentReporter;
+import health.clinicalops.opskit.opsstate.OpsState;
+import health.clinicalops.opskit.opsstate.OpsStateWriter;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Dry run: a responder configured with {@code dry-run=true} goes through a whole outage (detected,
+ * failed over, recovered) and reports each step it would take, without writing the ConfigMap and
+ * without audit events. Observations are fed directly; the ConfigMap and the incident endpoint are
+ * the real ones of the test.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+@WithTestResource(SentinelDatabasesTestResource.class)
+class DryRunTest {
+
+  @Inject OpsStateWriter writer;
+  @Inject IncidentReporter incidents;
+  @Inject AuditTrail auditTrail;
+  @Inject SentinelMetrics metrics;
+  @Inject DbSentinelConfig config;
+
+  @Test
+  void reportsWhatItWouldDoAndWritesNothing() {
+    OpsState before = writer.read();
+    FakeAuditKeeperResource.EVENTS.clear();
+    FakeIncidentsResource.REPORTS.clear();
+    RunbookResponder dryRun =
+        new RunbookResponder(
+            writer, incidents, auditTrail, dryRun(config), metrics, Clock.systemUTC());
+
+    Instant lastAnswer = Instant.now().minusSeconds(60);
+    Observation unreachable =
+        new Observation(
+            DatabaseState.DOWN,
+            Cause.NETWORK,
+            "Connection refused",
+            lastAnswer,
+            null,
+            DatabaseActivity.NONE,
+            Optional.of(lastAnswer),
+            Optional.empty(),
+            lastAnswer,
+            Optional.of(ProbeResult.reachable(3, DatabaseActivity.NONE, Instant.now())),
+            Instant.now());
+    dryRun.respond(unreachable, true);
+    Instant answering = Instant.now().minusSeconds(60);
+    dryRun.respond(
+        new Observation(
+            DatabaseState.HEALTHY,
+            Cause.NONE,
+            "",
+            answering,
+            2L,
+            DatabaseActivity.NONE,
+            Optional.empty(),
+            Optional.of(answering),
+            answering,
+            Optional.empty(),
+            Instant.now()),
+        true);
+
+    List<String> steps =
+        new ArrayList<>(dryRun.recentActions().stream().map(SentinelAction::action).toList());
+    Collections.reverse(steps);
+    assertEquals(
+        List.of(
+            "database.unreachable",
+            "mode.read-only.set",
+            "database.target.backup",
+            "database.target.primary",
+            "mode.normal",
+            "incident.resolved"),
+        steps);
+    assertTrue(dryRun.recentActions().stream().allMatch(SentinelAction::dryRun));
+    assertEquals(before.data(), writer.read().data(), "the ConfigMap is untouched");
+    await()
+        .atMost(Duration.ofSeconds(3))
+        .until(
+            () ->
+                FakeIncidentsResource.REPORTS.stream()
+                    .anyMatch(
+                        r ->
+                            r.step() != null
+                                && r.step().action().equals("dry-run: would mode.read-only.set")));
+    assertTrue(FakeAuditKeeperResource.EVENTS.isEmpty(), "nothing changed, nothing audited");
+  }
+
+  private static DbSentinelConfig dryRun(DbSentinelConfig config) {
+    return new DbSentinelConfig() {
+      @Override
+      public PrimaryDatabase primary() {
+        return config.primary();
+      }
+
+      @Override
+      public BackupDatabase backup() {
+        return config.backup();
+      }
+
+      @Override
+      public Probe probe() {
+        return config.probe();
+      }
+
+      @Override
+      public Response response() {
+        return config.response();
+      }
+
+      @Override
+      public Saturation saturation() {
+        return config.saturation();
+      }
+
+      @Override
+      public Leader leader() {
+        return config.leader();
+      }
+
+      @Override
+      public boolean dryRun() {
+        return true;
+      }
+    };
+  }
+}

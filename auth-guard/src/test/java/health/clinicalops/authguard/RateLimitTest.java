@@ -93,6 +93,16 @@ class RateLimitTest {
     assertTrue(seconds >= 1 && seconds <= 60, "Retry-After within the window: " + seconds);
     // Another key is not affected.
     check("other-" + key, "AUTH").statusCode(200);
+    given()
+        .get("/q/metrics")
+        .then()
+        .statusCode(200)
+        .body(
+            containsString(
+                "clinicalops_auth_guard_decisions_total{outcome=\"limited\",policy=\"AUTH\"}"))
+        .body(
+            containsString(
+                "clinicalops_auth_guard_decisions_total{outcome=\"allowed\",policy=\"AUTH\"}"));
   }
 
   @Test
@@ -264,42 +274,63 @@ class RateLimitTest {
         .orElseThrow();
   }
 
-  private static final long WINDOW_MS = 5000;
+  private static final long WINDOW_MS = 10_000;
 
   /** Starts traffic early in a statistics window, so that it all falls in one window. */
   private static void waitForFreshWindow() {
     await()
-        .atMost(Duration.ofSeconds(6))
+        .atMost(Duration.ofSeconds(11))
         .pollInterval(Duration.ofMillis(20))
-        .until(() -> System.currentTimeMillis() % WINDOW_MS < 300);
+        .until(() -> System.currentTimeMillis() % WINDOW_MS < 2000);
   }
 
-  private static void hit(String key, String policy, String endpoint, int times) {
-    for (int i = 0; i < times; i++) {
-      asService()
-          .contentType(ContentType.JSON)
-          .body(Map.of("key", key, "policy", policy, "endpoint", endpoint))
-          .post("/api/v1/rate-limit/check");
+  /** Sends all requests at once from a small pool, so that they fall in one window. */
+  private static void hitAll(
+      List<Map.Entry<String, Integer>> keysAndTimes, String policy, String endpoint)
+      throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Callable<Integer>> calls = new ArrayList<>();
+      for (Map.Entry<String, Integer> keyAndTimes : keysAndTimes) {
+        for (int i = 0; i < keyAndTimes.getValue(); i++) {
+          calls.add(
+              () ->
+                  asService()
+                      .contentType(ContentType.JSON)
+                      .body(
+                          Map.of(
+                              "key", keyAndTimes.getKey(), "policy", policy, "endpoint", endpoint))
+                      .post("/api/v1/rate-limit/check")
+                      .statusCode());
+        }
+      }
+      for (Future<Integer> f : pool.invokeAll(calls)) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
     }
   }
 
   private static IncidentReport awaitIncident(String policy) {
     String dedupKey = "auth-guard:rate-limit-overwhelmed:" + policy;
     await()
-        .atMost(Duration.ofSeconds(15))
+        .atMost(Duration.ofSeconds(30))
         .until(() -> !FakeRollbackOrchestratorResource.withKey(dedupKey).isEmpty());
     List<IncidentReport> reports = FakeRollbackOrchestratorResource.withKey(dedupKey);
     return reports.get(reports.size() - 1);
   }
 
   @Test
-  void fewKeysHammeringIsReportedAsAbuseAndGetsNoRelief() {
+  void fewKeysHammeringIsReportedAsAbuseAndGetsNoRelief() throws Exception {
     String run = UUID.randomUUID().toString().substring(0, 6);
     waitForFreshWindow();
-    hit("bot-" + run, "SEARCH", "/api/search", 20);
+    List<Map.Entry<String, Integer>> traffic = new ArrayList<>();
+    traffic.add(Map.entry("bot-" + run, 20));
     for (int k = 0; k < 5; k++) {
-      hit("user" + k + "-" + run, "SEARCH", "/api/search", 3);
+      traffic.add(Map.entry("user" + k + "-" + run, 3));
     }
+    hitAll(traffic, "SEARCH", "/api/search");
     IncidentReport incident = awaitIncident("SEARCH");
     assertEquals(Severity.P3, incident.severity());
     assertEquals(Runbooks.RATE_LIMIT_OVERWHELMED, incident.runbook());
@@ -311,12 +342,14 @@ class RateLimitTest {
   }
 
   @Test
-  void manyKeysLimitedIsALegitimateSpikeAndGetsTemporaryRelief() {
+  void manyKeysLimitedIsALegitimateSpikeAndGetsTemporaryRelief() throws Exception {
     String run = UUID.randomUUID().toString().substring(0, 6);
     waitForFreshWindow();
+    List<Map.Entry<String, Integer>> traffic = new ArrayList<>();
     for (int k = 0; k < 8; k++) {
-      hit("clinic" + k + "-" + run, "UPLOAD", "/api/notes", 3);
+      traffic.add(Map.entry("clinic" + k + "-" + run, 3));
     }
+    hitAll(traffic, "UPLOAD", "/api/notes");
     IncidentReport incident = awaitIncident("UPLOAD");
     assertEquals(Severity.P3, incident.severity());
     assertEquals("legitimate-spike", incident.evidence().get("verdict"));

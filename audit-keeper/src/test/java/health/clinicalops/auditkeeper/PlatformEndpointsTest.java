@@ -4,6 +4,9 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import health.clinicalops.auditkeeper.support.TempDirectoriesTestResource;
+import health.clinicalops.testing.PostgresTestResource;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import org.junit.jupiter.api.Test;
@@ -11,6 +14,8 @@ import org.junit.jupiter.api.Test;
 /** What Kubernetes and Prometheus rely on: open health, metrics and the documented API. */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
+@WithTestResource(PostgresTestResource.class)
+@WithTestResource(TempDirectoriesTestResource.class)
 class PlatformEndpointsTest {
 
   @Test

@@ -74,6 +74,7 @@ public class ArchiveService {
   private final AuditWriter writer;
   private final IncidentReporter incidents;
   private final Clock clock;
+  private final SchemaMigrator migrator;
 
   ArchiveService(
       AgroalDataSource dataSource,
@@ -82,7 +83,9 @@ public class ArchiveService {
       AuditKeeperMetrics metrics,
       AuditWriter writer,
       IncidentReporter incidents,
-      Clock clock) {
+      Clock clock,
+      SchemaMigrator migrator) {
+    this.migrator = migrator;
     this.dataSource = dataSource;
     this.config = config;
     this.mapper = mapper;
@@ -96,6 +99,9 @@ public class ArchiveService {
       every = "${clinicalops.audit-keeper.retention.every:6h}",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void scheduled() {
+    if (!migrator.ensureMigrated()) {
+      return;
+    }
     try {
       archive("scheduler");
     } catch (RuntimeException e) {

@@ -21,11 +21,53 @@ public class AuditKeeperMetrics {
   private final Counter written;
   private final Counter spooled;
   private final Counter replayed;
-  private final AtomicLong probeOk = new AtomicLong(-1);
-  private final AtomicLong databaseSize = new AtomicLong(-1);
-  private final AtomicLong databaseQuota = new AtomicLong(-1);
-  private final AtomicLong lastArchiveEpoch = new AtomicLong(0);
-  private final AtomicLong lastArchiveRows = new AtomicLong(0);
+
+  /**
+   * What the gauges read. Static on purpose: a registry that outlives the application (a test JVM
+   * that restarts Quarkus) hands back the gauge registered first, and it must read this run's
+   * values, not a stopped application's beans. One application per JVM in production.
+   */
+  static final class GaugeValues {
+    final AtomicLong probeOk = new AtomicLong(-1);
+    final AtomicLong databaseSize = new AtomicLong(-1);
+    final AtomicLong databaseQuota = new AtomicLong(-1);
+    final AtomicLong lastArchiveEpoch = new AtomicLong(0);
+    final AtomicLong lastArchiveRows = new AtomicLong(0);
+    final AtomicReference<EventSpool> spool = new AtomicReference<>();
+
+    double spoolDepth() {
+      EventSpool s = spool.get();
+      return s == null ? 0 : s.depth();
+    }
+
+    double oldestAgeSeconds() {
+      EventSpool s = spool.get();
+      return s == null ? 0 : s.oldestAge().map(Duration::toMillis).orElse(0L) / 1000.0;
+    }
+
+    double quotaRatio() {
+      return databaseQuota.get() <= 0 || databaseSize.get() < 0
+          ? 0
+          : (double) databaseSize.get() / databaseQuota.get();
+    }
+
+    void reset(EventSpool current) {
+      probeOk.set(-1);
+      databaseSize.set(-1);
+      databaseQuota.set(-1);
+      lastArchiveEpoch.set(0);
+      lastArchiveRows.set(0);
+      spool.set(current);
+    }
+  }
+
+  private static final GaugeValues VALUES = new GaugeValues();
+
+  private final AtomicLong probeOk = VALUES.probeOk;
+  private final AtomicLong databaseSize = VALUES.databaseSize;
+  private final AtomicLong databaseQuota = VALUES.databaseQuota;
+  private final AtomicLong lastArchiveEpoch = VALUES.lastArchiveEpoch;
+  private final AtomicLong lastArchiveRows = VALUES.lastArchiveRows;
   private final AtomicReference<Instant> lastProbeAt = new AtomicReference<>();
 
   private final MeterRegistry registry;
@@ -33,6 +75,7 @@ public class AuditKeeperMetrics {
 
   AuditKeeperMetrics(MeterRegistry registry, EventSpool spool) {
     this.registry = registry;
+    VALUES.reset(spool);
     accepted =
         keep(
             Counter.builder("clinicalops_audit_keeper_events_accepted")
@@ -54,7 +97,7 @@ public class AuditKeeperMetrics {
                 .description("Spooled audit events replayed into \"AuditLog\"")
                 .register(registry));
     keep(
-        Gauge.builder("clinicalops_audit_keeper_spool_depth", spool, EventSpool::depth)
+        Gauge.builder("clinicalops_audit_keeper_spool_depth", VALUES, GaugeValues::spoolDepth)
             .description("Events in the spool not yet in the database")
             .register(registry));
     keep(

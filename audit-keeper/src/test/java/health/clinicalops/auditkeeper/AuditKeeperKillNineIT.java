@@ -1,0 +1,230 @@
+package health.clinicalops.auditkeeper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import health.clinicalops.testing.EmbeddedPostgresServer;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * audit-keeper as a separate process ({@code target/quarkus-app/quarkus-run.jar}) killed with
+ * SIGKILL in the middle of a stream of events while it is spooling (the database is down), with a
+ * torn record at the end of its spool: after a restart every acknowledged event is in "AuditLog"
+ * exactly once, in the order it was acknowledged.
+ */
+class AuditKeeperKillNineIT {
+
+  static final String DATABASE = "clinicalops";
+  static final String TOKEN = "it-service-token";
+  static final String OPERATOR = "it-operator-token";
+
+  static EmbeddedPostgresServer pg;
+  static Path work;
+  static int port;
+  static Process app;
+  static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @BeforeAll
+  static void startDatabase() throws IOException {
+    pg = EmbeddedPostgresServer.start();
+    pg.createDatabase(DATABASE);
+    work = Files.createTempDirectory(Path.of("target"), "kill-nine-");
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+  }
+
+  @AfterAll
+  static void stopAll() {
+    if (app != null) {
+      app.destroyForcibly();
+    }
+    if (pg != null) {
+      pg.close();
+    }
+  }
+
+  static Process startApp(String name) throws IOException {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    List<String> command =
+        List.of(
+            java.toString(),
+            "-Xmx256m",
+            "-Dquarkus.http.port=" + port,
+            "-Dquarkus.datasource.jdbc.url=" + pg.jdbcUrl(DATABASE),
+            "-Dquarkus.datasource.username=" + pg.username(),
+            "-Dquarkus.datasource.password=" + pg.password(),
+            "-Dclinicalops.audit-keeper.spool.directory=" + work.resolve("spool"),
+            "-Dclinicalops.audit-keeper.retention.directory=" + work.resolve("archive"),
+            "-Dclinicalops.audit-keeper.spool.replay-interval=1s",
+            "-Dclinicalops.audit-keeper.retention.every=off",
+            "-Dclinicalops.security.service-tokens=" + TOKEN,
+            "-Dclinicalops.security.operator-tokens=" + OPERATOR,
+            "-Dclinicalops.security.outbound-token=" + TOKEN,
+            "-Dclinicalops.ops-state.watch=false",
+            "-Dquarkus.rest-client.rollback-orchestrator.url=http://127.0.0.1:" + port,
+            "-Dquarkus.log.console.json.enabled=false",
+            "-jar",
+            Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath().toString());
+    Process process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(work.resolve(name + ".log").toFile())
+            .start();
+    await()
+        .atMost(Duration.ofSeconds(180))
+        .pollInterval(Duration.ofMillis(250))
+        .until(() -> !process.isAlive() || status(get("/q/health/live")) == 200);
+    assertThat(process.isAlive()).as("the app started; see " + name + ".log").isTrue();
+    return process;
+  }
+
+  static HttpRequest get(String path) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .header("Authorization", "Bearer " + OPERATOR)
+        .timeout(Duration.ofSeconds(10))
+        .GET()
+        .build();
+  }
+
+  static int status(HttpRequest request) {
+    try {
+      return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  static int send(String id) {
+    String json =
+        "{\"id\":\""
+            + id
+            + "\",\"userId\":\"u-kill\",\"action\":\"kill.stream\",\"details\":{\"i\":\""
+            + id
+            + "\"},\"timestamp\":\""
+            + java.time.Instant.now()
+            + "\",\"ipAddress\":\"10.0.0.1\"}";
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/audit-events"))
+            .header("Authorization", "Bearer " + TOKEN)
+            .header("Content-Type", "application/json")
+            .timeout(Duration.ofSeconds(30))
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build();
+    return status(request);
+  }
+
+  @Test
+  void everyAcknowledgedEventSurvivesAKillNineWhileSpoolingAndATornSpoolTail() throws Exception {
+    List<String> acknowledged = new CopyOnWriteArrayList<>();
+    AtomicInteger next = new AtomicInteger();
+    app = startApp("first");
+
+    // 1. The database takes writes: 201.
+    for (int i = 0; i < 30; i++) {
+      String id = "kill-" + next.getAndIncrement();
+      assertThat(send(id)).isEqualTo(201);
+      acknowledged.add(id);
+    }
+
+    // 2. The database stops; a sender streams on (202, spooled) and the process is killed
+    //    in the middle of the stream.
+    pg.stop();
+    AtomicBoolean stop = new AtomicBoolean();
+    Thread sender =
+        new Thread(
+            () -> {
+              while (!stop.get()) {
+                String id = "kill-" + next.getAndIncrement();
+                int status = send(id);
+                if (status / 100 == 2) {
+                  acknowledged.add(id);
+                } else if (status < 0) {
+                  return;
+                }
+              }
+            });
+    sender.start();
+    await().atMost(Duration.ofSeconds(120)).until(() -> acknowledged.size() >= 90);
+    app.destroyForcibly();
+    app.waitFor();
+    stop.set(true);
+    sender.join(30_000);
+    int acknowledgedBeforeKill = acknowledged.size();
+
+    // 3. A crash mid-append leaves a torn record at the end of the spool.
+    Path spoolFile = work.resolve("spool").resolve("audit-events.spool");
+    assertThat(Files.size(spoolFile)).isPositive();
+    try (FileChannel ch = FileChannel.open(spoolFile, StandardOpenOption.APPEND)) {
+      ByteBuffer torn = ByteBuffer.allocate(20);
+      torn.putInt(0x41554431).putInt(500).putInt(7).putInt(1).putInt(2).flip();
+      ch.write(torn);
+    }
+
+    // 4. The database and the process come back; the stream goes on.
+    pg.restart();
+    app = startApp("second");
+    for (int i = 0; i < 20; i++) {
+      String id = "kill-" + next.getAndIncrement();
+      assertThat(send(id)).isBetween(201, 202);
+      acknowledged.add(id);
+    }
+
+    // 5. Every acknowledged event is in the table once, in acknowledgement order.
+    await().atMost(Duration.ofSeconds(120)).until(() -> storedIds().containsAll(acknowledged));
+    List<String> stored = storedIds();
+    assertThat(new HashSet<>(stored)).hasSameSizeAs(stored);
+    assertThat(stored.stream().filter(acknowledged::contains).toList())
+        .containsExactlyElementsOf(acknowledged);
+    assertThat(acknowledgedBeforeKill).isGreaterThanOrEqualTo(90);
+    try (Stream<Path> files = Files.list(work.resolve("spool"))) {
+      assertThat(files.anyMatch(p -> p.toString().endsWith(".quarantine"))).isTrue();
+    }
+    HttpResponse<String> verify =
+        HTTP.send(get("/api/v1/audit/verify"), HttpResponse.BodyHandlers.ofString());
+    assertThat(verify.statusCode()).isEqualTo(200);
+    assertThat(verify.body()).contains("\"valid\":true");
+  }
+
+  static List<String> storedIds() throws Exception {
+    List<String> ids = new ArrayList<>();
+    try (Connection c = pg.connect(DATABASE);
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT \"id\" FROM \"AuditLog\" WHERE \"id\" LIKE 'kill-%' ORDER BY \"seq\"")) {
+      while (rs.next()) {
+        ids.add(rs.getString(1));
+      }
+    }
+    return ids;
+  }
+}

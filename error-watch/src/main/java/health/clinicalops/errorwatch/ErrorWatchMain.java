@@ -4,11 +4,11 @@ import health.clinicalops.errorwatch.filemode.LogFileReport;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import java.io.BufferedInputStream;
-import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 
 /**
  * The entry point. {@code top-errors <file|->} runs the file mode (plain Java, before and without
@@ -33,10 +33,12 @@ public final class ErrorWatchMain {
       return 2;
     }
     int limit = args.length > 2 ? Integer.parseInt(args[2]) : 10;
-    LogFileReport report = new LogFileReport();
-    try (InputStream in =
-        "-".equals(args[1]) ? new BufferedInputStream(stdin) : new FileInputStream(args[1])) {
-      report.read(in);
+    LogFileReport report;
+    try {
+      report =
+          "-".equals(args[1])
+              ? new LogFileReport().read(new BufferedInputStream(stdin))
+              : LogFileReport.readFile(Path.of(args[1]));
     } catch (IOException e) {
       err.println("error-watch: cannot read " + args[1] + ": " + e.getMessage());
       return 1;

@@ -7,9 +7,16 @@ import health.clinicalops.errorwatch.domain.LogLine;
 import health.clinicalops.errorwatch.service.ErrorFingerprint;
 import health.clinicalops.errorwatch.service.LogBatchReader;
 import health.clinicalops.errorwatch.service.LogLineParser;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,6 +24,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 
 /**
@@ -59,6 +70,121 @@ public final class LogFileReport {
     accepted += result.accepted();
     rejected += result.rejected();
     return this;
+  }
+
+  /**
+   * Reads a file: an NDJSON file is split at line boundaries into one part per processor, read in
+   * parallel and merged (same answers as one sequential read); a JSON array is read sequentially.
+   */
+  public static LogFileReport readFile(Path file) throws IOException {
+    long size = Files.size(file);
+    int parts = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), 8));
+    if (parts == 1 || size < PARALLEL_MIN_BYTES || startsWithArray(file)) {
+      try (InputStream in = Files.newInputStream(file)) {
+        return new LogFileReport().read(in);
+      }
+    }
+    List<Long> cuts = new ArrayList<>();
+    cuts.add(0L);
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      for (int i = 1; i < parts; i++) {
+        long cut = nextLineStart(channel, Math.max(size * i / parts, cuts.get(cuts.size() - 1)));
+        cuts.add(cut);
+      }
+    }
+    cuts.add(size);
+    ExecutorService pool = Executors.newFixedThreadPool(parts);
+    try {
+      List<Future<LogFileReport>> futures = new ArrayList<>();
+      for (int i = 0; i < parts; i++) {
+        long from = cuts.get(i);
+        long to = cuts.get(i + 1);
+        futures.add(pool.submit(() -> readRange(file, from, to)));
+      }
+      LogFileReport merged = new LogFileReport();
+      for (Future<LogFileReport> f : futures) {
+        merged.add(f.get());
+      }
+      return merged;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static final long PARALLEL_MIN_BYTES = 4L << 20;
+
+  private static LogFileReport readRange(Path file, long from, long to) throws IOException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      channel.position(from);
+      InputStream in =
+          new FilterInputStream(Channels.newInputStream(channel)) {
+            private long left = to - from;
+
+            @Override
+            public int read() throws IOException {
+              if (left <= 0) {
+                return -1;
+              }
+              int b = super.read();
+              left -= b < 0 ? 0 : 1;
+              return b;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+              if (left <= 0) {
+                return -1;
+              }
+              int n = super.read(b, off, (int) Math.min(len, left));
+              left -= Math.max(n, 0);
+              return n;
+            }
+          };
+      return new LogFileReport().read(in);
+    }
+  }
+
+  private static boolean startsWithArray(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      int b;
+      while ((b = in.read()) == ' ' || b == '\n' || b == '\r' || b == '\t') {
+        // leading whitespace
+      }
+      return b == '[';
+    }
+  }
+
+  /** The offset just after the first newline at or after {@code from} (or the file's size). */
+  private static long nextLineStart(FileChannel channel, long from) throws IOException {
+    ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+    long position = from;
+    while (true) {
+      buffer.clear();
+      int n = channel.read(buffer, position);
+      if (n <= 0) {
+        return channel.size();
+      }
+      for (int i = 0; i < n; i++) {
+        if (buffer.get(i) == '\n') {
+          return position + i + 1;
+        }
+      }
+      position += n;
+    }
+  }
+
+  /** Adds another part's counts to this one. */
+  void add(LogFileReport other) {
+    tally.add(other.tally);
+    other.pipelineRows.forEach((k, v) -> pipelineRows.merge(k, v, Long::sum));
+    other.perMinute.forEach((k, v) -> perMinute.computeIfAbsent(k, m -> new Counts()).add(v));
+    accepted += other.accepted;
+    rejected += other.rejected;
   }
 
   /** The runbook's step-1 rows: exact {@code error.message} → count, as {@code uniq -c} gives. */

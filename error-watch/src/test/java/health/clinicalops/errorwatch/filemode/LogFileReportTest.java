@@ -8,7 +8,11 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The file mode on a generated dump: plain Java, no database, no cluster. */
@@ -37,5 +41,33 @@ class LogFileReportTest {
         text.contains(
             String.format("%7d Invalid credentials", dump.pipelineRows.get("Invalid credentials"))),
         text);
+  }
+
+  @Test
+  void aLargeFileReadInParallelPartsGivesTheSameAnswers() throws Exception {
+    StringBuilder big = new StringBuilder();
+    Map<String, Long> rows = new HashMap<>();
+    Map<String, Long> fingerprints = new HashMap<>();
+    for (int part = 0; part < 12; part++) {
+      GeneratedLogDump dump =
+          new GeneratedLogDump(
+              Instant.parse("2029-06-01T08:00:00Z").plusSeconds(300L * part), part);
+      big.append(dump.ndjson);
+      dump.pipelineRows.forEach((k, v) -> rows.merge(k, v, Long::sum));
+      dump.fingerprintCounts.forEach((k, v) -> fingerprints.merge(k, v, Long::sum));
+    }
+    big.append("{broken line\n");
+    Path file = Files.createTempFile("logs", ".json");
+    try {
+      Files.writeString(file, big.toString());
+      assertTrue(Files.size(file) > 4L << 20, "large enough for the parallel path");
+      LogFileReport report = LogFileReport.readFile(file);
+      assertEquals(rows, report.pipelineRows());
+      assertEquals(fingerprints, report.fingerprintCounts());
+      assertEquals(1, report.rejected());
+      assertEquals(12 * 3000, report.accepted());
+    } finally {
+      Files.delete(file);
+    }
   }
 }

@@ -11,6 +11,7 @@ import health.clinicalops.dbsentinel.service.LeaseElection;
 import health.clinicalops.dbsentinel.testsupport.FakeIncidentsResource;
 import health.clinicalops.dbsentinel.testsupport.SentinelDatabasesTestResource;
 import health.clinicalops.opskit.opsstate.Mode;
+import health.clinicalops.opskit.opsstate.OpsState;
 import health.clinicalops.opskit.opsstate.OpsStateWatcher;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -96,7 +97,7 @@ class LeaderElectionTest extends SentinelTestBase {
   }
 
   @Test
-  void aFollowerProbesAndReportsButNeverWrites() {
+  void aFollowerProbesButNeverWritesAndANewLeaderCarriesTheIncidentOn() {
     String namespace = watcher.namespace();
     // replica-b takes the Lease (as if replica-a's renewals had lapsed) and keeps renewing it.
     LeaseElection replicaB = election("db-sentinel-leader", "replica-b");
@@ -123,7 +124,7 @@ class LeaderElectionTest extends SentinelTestBase {
     renewals.scheduleAtFixedRate(replicaB::tryAcquireOrRenew, 0, 300, TimeUnit.MILLISECONDS);
     try {
       await()
-          .atMost(Duration.ofSeconds(3))
+          .atMost(Duration.ofSeconds(10))
           .untilAsserted(
               () ->
                   given()
@@ -141,16 +142,39 @@ class LeaderElectionTest extends SentinelTestBase {
           .atMost(Duration.ofSeconds(5))
           .until(() -> mode() == Mode.NORMAL && "down".equals(status().getString("state")));
       assertTrue(FakeIncidentsResource.REPORTS.isEmpty(), "only the leader reports incidents");
+      // replica-b, the leader, puts the app in read-only mode (as db-sentinel, with a lease)...
+      OpsState set =
+          writer.setMode(
+              Mode.READ_ONLY,
+              "primary unreachable",
+              "db-sentinel",
+              Optional.of(Duration.ofSeconds(6)));
+      incidentKey = "db-sentinel:primary-unreachable:" + set.modeSetting().since().orElseThrow();
     } finally {
+      // ...and dies.
       renewals.shutdownNow();
     }
 
-    // replica-b is gone: once its Lease runs out (3 s), replica-a leads and acts.
-    await().atMost(Duration.ofSeconds(6)).until(() -> mode() == Mode.READ_ONLY);
+    // Once replica-b's Lease runs out (2 s), replica-a leads, keeps the mode it finds (renewing
+    // it) and reports to the same incident; when the primary is back it closes that incident.
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> !FakeIncidentsResource.withStep("mode.read-only.kept").isEmpty());
+    assertEquals(
+        incidentKey, FakeIncidentsResource.withStep("mode.read-only.kept").get(0).dedupKey());
     assertEquals(Optional.of("replica-a"), replicaB.holder());
+    assertEquals(Mode.READ_ONLY, mode());
     primary.restart();
     await().atMost(Duration.ofSeconds(10)).until(() -> mode() == Mode.NORMAL);
+    await()
+        .atMost(Duration.ofSeconds(3))
+        .until(
+            () ->
+                FakeIncidentsResource.REPORTS.stream()
+                    .anyMatch(r -> r.resolved() && r.dedupKey().equals(incidentKey)));
   }
+
+  private String incidentKey;
 
   private LeaseElection election(String lease, String identity) {
     return new LeaseElection(

@@ -3,6 +3,7 @@ package health.clinicalops.dbsentinel.service;
 import health.clinicalops.dbsentinel.config.DbSentinelConfig;
 import health.clinicalops.dbsentinel.domain.Cause;
 import health.clinicalops.dbsentinel.domain.CircuitState;
+import health.clinicalops.dbsentinel.domain.ConnectionStats;
 import health.clinicalops.dbsentinel.domain.DatabaseActivity;
 import health.clinicalops.dbsentinel.domain.DatabaseStatus;
 import health.clinicalops.dbsentinel.domain.ProbeResult;
@@ -22,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
@@ -144,10 +146,7 @@ public class DatabaseSentinel {
       return ProbeResult.failed(
           Cause.CIRCUIT_OPEN, "probe circuit open: waiting for its delay", Instant.now(clock));
     } catch (RuntimeException e) {
-      Cause cause =
-          e instanceof org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException
-              ? Cause.TIMEOUT
-              : FailureClassifier.classify(e);
+      Cause cause = e instanceof TimeoutException ? Cause.TIMEOUT : FailureClassifier.classify(e);
       return ProbeResult.failed(cause, e.toString(), Instant.now(clock));
     }
   }
@@ -164,9 +163,7 @@ public class DatabaseSentinel {
             o.cause(),
             circuit(),
             o.primaryAnswering() ? o.latencyMs() : null,
-            o.primaryAnswering()
-                ? o.lastActivity().connections()
-                : health.clinicalops.dbsentinel.domain.ConnectionStats.UNKNOWN,
+            o.primaryAnswering() ? o.lastActivity().connections() : ConnectionStats.UNKNOWN,
             watcher.current().databaseTarget(),
             o.since()));
   }

@@ -1,6 +1,7 @@
 package health.clinicalops.dbsentinel.service;
 
 import health.clinicalops.dbsentinel.domain.Cause;
+import java.io.EOFException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketException;
@@ -53,7 +54,7 @@ public final class FailureClassifier {
           && sql.getSQLState().startsWith("08")) {
         return Cause.NETWORK;
       }
-      if (t instanceof java.io.EOFException) {
+      if (t instanceof EOFException) {
         return Cause.NETWORK;
       }
     }

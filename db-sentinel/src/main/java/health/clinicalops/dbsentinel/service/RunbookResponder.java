@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -107,7 +108,7 @@ public class RunbookResponder {
   /** Dedup keys of the incidents this replica has open. */
   public synchronized List<String> openIncidentKeys() {
     List<String> keys = new ArrayList<>();
-    for (OpenIncident incident : java.util.Arrays.asList(outage, credentials, connectionSlots)) {
+    for (OpenIncident incident : Arrays.asList(outage, credentials, connectionSlots)) {
       if (incident != null) {
         keys.add(incident.base.dedupKey());
       }

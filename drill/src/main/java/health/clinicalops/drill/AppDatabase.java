@@ -4,8 +4,8 @@ import health.clinicalops.testing.EmbeddedPostgresServer;
 
 /**
  * The clinical app's database as the drill seeds it: the app's own tables ({@code "User"}, {@code
- * "ClinicalNote"}; {@code "AuditLog"} is created by audit-keeper's migrations) with a little data,
- * plus one database per service that keeps state of its own.
+ * "ClinicalNote"}; {@code "AuditLog"} is created by audit-keeper's migrations) with a little data.
+ * The services that keep state of their own get one database each on a separate ops server.
  */
 final class AppDatabase {
 
@@ -16,9 +16,6 @@ final class AppDatabase {
 
   static void seed(EmbeddedPostgresServer postgres, int users, int notes) {
     postgres.createDatabase(APP);
-    for (String database : SERVICE_DATABASES) {
-      postgres.createDatabase(database);
-    }
     postgres.execute(
         APP,
         """

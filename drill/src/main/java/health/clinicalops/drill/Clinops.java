@@ -64,8 +64,7 @@ public final class Clinops {
     try (LocalStack stack = new LocalStack(repo, progress)) {
       stack.start();
       stack.printEndpoints();
-      progress.step("scenario: an operator patches the ops-state ConfigMap");
-      new OperatorMaintenanceScenario(stack, timeline).play();
+      Drill.play(stack, timeline, progress);
       progress.done();
     } catch (Exception e) {
       progress.done();

@@ -36,8 +36,11 @@ final class LocalStack implements AutoCloseable {
   private final Path workDir;
   private final Progress progress;
   private EmbeddedPostgresServer postgres;
+  private EmbeddedPostgresServer opsPostgres;
+  private WebhookSink pager;
   private EmbeddedRedisServer redis;
   private LocalCluster cluster;
+  private LocalDeploymentController app;
   private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
 
   LocalStack(Path repo, Progress progress) {
@@ -48,13 +51,24 @@ final class LocalStack implements AutoCloseable {
 
   void start() throws Exception {
     Files.createDirectories(workDir);
-    progress.step("starting PostgreSQL 15");
+    progress.step("starting PostgreSQL 15 (the app database, and one for the ops services)");
     postgres = EmbeddedPostgresServer.start();
     AppDatabase.seed(postgres, 50, 200);
+    opsPostgres = EmbeddedPostgresServer.start();
+    for (String database : AppDatabase.SERVICE_DATABASES) {
+      opsPostgres.createDatabase(database);
+    }
+    pager = WebhookSink.start();
     progress.step("starting Redis");
     redis = EmbeddedRedisServer.start();
     progress.step("starting the local Kubernetes API");
     cluster = LocalCluster.start(0);
+    app = new LocalDeploymentController(cluster.client());
+    for (String release : new String[] {"v2.0.3", "v2.0.4", "v2.0.5"}) {
+      String image = "registry.local/clinical-app:" + release;
+      app.deploy(image, "42");
+      app.markStable(image);
+    }
     for (Map.Entry<String, Integer> service : SERVICES.entrySet()) {
       String name = service.getKey();
       Path jar = repo.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
@@ -65,10 +79,10 @@ final class LocalStack implements AutoCloseable {
           new ServiceProcess(
               name, service.getValue(), workDir.resolve("logs").resolve(name + ".log"));
       progress.step("starting " + name);
-      process.start(jar, environment(name));
+      process.start(jar, secrets(), settings(name));
       services.put(name, process);
     }
-    awaitReady(Duration.ofSeconds(90));
+    awaitReady(Duration.ofSeconds(240));
   }
 
   private void awaitReady(Duration timeout) throws InterruptedException {
@@ -93,46 +107,65 @@ final class LocalStack implements AutoCloseable {
     }
   }
 
-  /** The settings each service gets: all of them as environment variables, as in a pod. */
-  private Map<String, String> environment(String name) {
+  /** Secrets, as a pod gets them from a Kubernetes Secret. */
+  private Map<String, String> secrets() {
     Map<String, String> env = new HashMap<>();
-    env.put("QUARKUS_PROFILE", "prod");
-    env.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true");
     env.put("CLINICALOPS_SECURITY_SERVICE_TOKENS", SERVICE_TOKEN);
     env.put("CLINICALOPS_SECURITY_OPERATOR_TOKENS", OPERATOR_TOKEN);
     env.put("CLINICALOPS_SECURITY_OUTBOUND_TOKEN", SERVICE_TOKEN);
-    env.put("QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL", cluster.url());
-    env.put("QUARKUS_KUBERNETES_CLIENT_NAMESPACE", LocalCluster.NAMESPACE);
-    env.put("QUARKUS_KUBERNETES_CLIENT_TRUST_CERTS", "true");
-    env.put("CLINICALOPS_OPS_STATE_NAMESPACE", LocalCluster.NAMESPACE);
+    return env;
+  }
+
+  /**
+   * What the Helm values would set for {@code name}, wired to the local components, with the
+   * runbooks' minute-long durations shortened to seconds ({@link DrillSettings}).
+   */
+  private Map<String, String> settings(String name) {
+    Map<String, String> settings = new HashMap<>();
+    settings.put("quarkus.log.console.json.enabled", "true");
+    // The Kubernetes client's own settings (Quarkus fixes its quarkus.kubernetes-client.* at
+    // build).
+    settings.put("kubernetes.master", cluster.url());
+    settings.put("kubernetes.namespace", LocalCluster.NAMESPACE);
+    settings.put("kubernetes.auth.tryKubeConfig", "false");
+    settings.put("kubernetes.auth.tryServiceAccount", "false");
+    settings.put("clinicalops.ops-state.namespace", LocalCluster.NAMESPACE);
     SERVICES.forEach(
         (peer, port) ->
-            env.put(
-                "QUARKUS_REST_CLIENT_" + peer.toUpperCase().replace('-', '_') + "_URL",
-                "http://127.0.0.1:" + port));
-    String ownDatabase =
-        switch (name) {
-          case "auth-guard", "error-watch", "rollback-orchestrator" -> name.replace('-', '_');
-          default -> AppDatabase.APP;
-        };
-    env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl(ownDatabase));
-    env.put("QUARKUS_DATASOURCE_USERNAME", postgres.username());
-    env.put("QUARKUS_DATASOURCE_PASSWORD", postgres.password());
-    env.put("QUARKUS_DATASOURCE_APP_JDBC_URL", postgres.jdbcUrl(AppDatabase.APP));
-    env.put("QUARKUS_DATASOURCE_APP_USERNAME", postgres.username());
-    env.put("QUARKUS_DATASOURCE_APP_PASSWORD", postgres.password());
-    env.put("CLINICALOPS_DB_SENTINEL_PRIMARY_JDBC_URL", postgres.jdbcUrl(AppDatabase.APP));
-    env.put("CLINICALOPS_DB_SENTINEL_PRIMARY_USERNAME", postgres.username());
-    env.put("CLINICALOPS_DB_SENTINEL_PRIMARY_PASSWORD", postgres.password());
-    env.put("QUARKUS_REDIS_HOSTS", redis.uri());
-    env.put("CLINICALOPS_AUDIT_KEEPER_SPOOL_DIRECTORY", workDir.resolve("audit-spool").toString());
-    env.put(
-        "CLINICALOPS_AUDIT_KEEPER_ARCHIVE_DIRECTORY", workDir.resolve("audit-archive").toString());
-    return env;
+            settings.put("quarkus.rest-client." + peer + ".url", "http://127.0.0.1:" + port));
+    // The services keep their own state in an ops database, never in the app database they guard:
+    // a P0 about the app database must still be recorded and paged while it is down.
+    String ownDatabase = name.replace('-', '_');
+    if (!name.equals("db-sentinel") && !name.equals("audit-keeper")) {
+      datasource(settings, "quarkus.datasource.", opsPostgres, ownDatabase);
+    }
+    settings.putAll(DrillSettings.forService(name, this));
+    return settings;
+  }
+
+  static void datasource(
+      Map<String, String> settings, String prefix, EmbeddedPostgresServer server, String database) {
+    settings.put(prefix + "jdbc.url", server.jdbcUrl(database));
+    settings.put(prefix + "username", server.username());
+    settings.put(prefix + "password", server.password());
+    // Five JVMs start at once on a small machine: give the first connection time.
+    settings.put(prefix + "jdbc.acquisition-timeout", "30s");
+  }
+
+  Path workDir() {
+    return workDir;
+  }
+
+  WebhookSink pager() {
+    return pager;
   }
 
   Map<String, ServiceProcess> services() {
     return services;
+  }
+
+  LocalDeploymentController app() {
+    return app;
   }
 
   LocalCluster cluster() {
@@ -150,7 +183,9 @@ final class LocalStack implements AutoCloseable {
   void printEndpoints() {
     System.out.println();
     System.out.printf("%-24s %s%n", "component", "listens at");
-    System.out.printf("%-24s %s%n", "postgresql", postgres.jdbcUrl(AppDatabase.APP));
+    System.out.printf("%-24s %s%n", "postgresql (app)", postgres.jdbcUrl(AppDatabase.APP));
+    System.out.printf("%-24s %s%n", "postgresql (ops)", opsPostgres.jdbcUrl("postgres"));
+    System.out.printf("%-24s %s%n", "pager (webhook sink)", pager.url());
     System.out.printf("%-24s %s%n", "redis", redis.uri());
     System.out.printf("%-24s %s%n", "kubernetes api", cluster.url());
     services.values().forEach(s -> System.out.printf("%-24s %s%n", s.name(), s.baseUrl()));
@@ -164,6 +199,9 @@ final class LocalStack implements AutoCloseable {
     List<ServiceProcess> reverse = new ArrayList<>(services.values());
     java.util.Collections.reverse(reverse);
     reverse.forEach(ServiceProcess::close);
+    if (app != null) {
+      app.close();
+    }
     if (cluster != null) {
       cluster.close();
     }
@@ -172,6 +210,12 @@ final class LocalStack implements AutoCloseable {
     }
     if (postgres != null) {
       postgres.close();
+    }
+    if (opsPostgres != null) {
+      opsPostgres.close();
+    }
+    if (pager != null) {
+      pager.close();
     }
   }
 }

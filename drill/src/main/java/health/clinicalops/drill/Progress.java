@@ -7,8 +7,13 @@ final class Progress {
 
   private final long started = System.nanoTime();
   private final boolean terminal = System.console() != null;
+  private String last = "";
 
   void step(String what) {
+    if (!terminal && what.equals(last)) {
+      return;
+    }
+    last = what;
     double seconds = Duration.ofNanos(System.nanoTime() - started).toMillis() / 1000.0;
     String line = String.format("[%6.1fs] %s", seconds, what);
     if (terminal) {

@@ -47,11 +47,16 @@ final class ServiceProcess implements AutoCloseable {
     return logFile;
   }
 
-  void start(Path jar, Map<String, String> environment) {
+  /**
+   * Starts the jar with {@code environment} (secrets, as a pod gets them from a Secret) and {@code
+   * settings} as system properties (what the Helm values set).
+   */
+  void start(Path jar, Map<String, String> environment, Map<String, String> settings) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
     command.add("-XX:+UseSerialGC");
+    settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
     command.add("-jar");
     command.add(jar.toString());
     ProcessBuilder builder =
@@ -98,7 +103,43 @@ final class ServiceProcess implements AutoCloseable {
     }
   }
 
-  record Response(int status, String body) {}
+  /** Sends {@code body} with {@code method}; status -1 when the service does not answer. */
+  Response send(String method, String path, String token, String contentType, String body) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(baseUrl() + path))
+            .timeout(Duration.ofSeconds(10))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    try {
+      HttpResponse<String> response =
+          HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      return new Response(response.statusCode(), response.body());
+    } catch (IOException e) {
+      return new Response(-1, e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Response(-1, "interrupted");
+    }
+  }
+
+  Response postJson(String path, String token, String json) {
+    return send("POST", path, token, "application/json", json);
+  }
+
+  record Response(int status, String body) {
+    boolean ok() {
+      return status >= 200 && status < 300;
+    }
+  }
 
   @Override
   public void close() {

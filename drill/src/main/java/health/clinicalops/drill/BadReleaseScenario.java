@@ -1,0 +1,82 @@
+package health.clinicalops.drill;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Runbooks "Error Rate Spike" and "Rollback Deployment" (code only): release N+1 raises the error
+ * ratio from 2% to about 25%; error-watch must alert and decide "suspect deployment",
+ * rollback-orchestrator must roll back to N, and the ratio must fall back below the threshold.
+ */
+final class BadReleaseScenario {
+
+  static final String SPIKE_RUNBOOK = "Error Rate Spike";
+  static final String ROLLBACK_RUNBOOK = "Rollback Deployment";
+  static final String GOOD = "registry.local/clinical-app:v2.0.5";
+  static final String BAD = "registry.local/clinical-app:v2.0.6";
+
+  private final LocalStack stack;
+  private final Expectations expectations;
+
+  BadReleaseScenario(LocalStack stack, Timeline timeline) {
+    this.stack = stack;
+    this.expectations = new Expectations(timeline);
+  }
+
+  void play() throws Exception {
+    ServiceProcess errorWatch = stack.services().get("error-watch");
+    LocalDeploymentController app = stack.app();
+    int onCallPagesBefore = stack.pager().pagesTo("on-call-engineer").size();
+    try (AppTraffic traffic = new AppTraffic(errorWatch, app::currentImage, BAD)) {
+      traffic.start();
+      Await.until(Duration.ofSeconds(3), () -> status(errorWatch).contains("OK"));
+
+      Instant deployed = Instant.now();
+      app.deploy(BAD, "42");
+      String event = "release v2.0.6 deployed, errors 2% -> 25%";
+      expectations.expect(
+          SPIKE_RUNBOOK,
+          event,
+          "error-watch alert firing",
+          deployed,
+          "3 min (step 1)",
+          "trigger >10% for 5 s (runbook: 5 min)",
+          Duration.ofSeconds(30),
+          () -> status(errorWatch).contains("FIRING"));
+      expectations.expect(
+          SPIKE_RUNBOOK,
+          event,
+          "P2 incident, on-call engineer paged",
+          deployed,
+          "at once (escalation)",
+          "",
+          Duration.ofSeconds(20),
+          () -> stack.pager().pagesTo("on-call-engineer").size() > onCallPagesBefore);
+      expectations.expect(
+          ROLLBACK_RUNBOOK,
+          event,
+          "code-only rollback to v2.0.5",
+          deployed,
+          "5 min (code-only rollback)",
+          "decision: suspect deployment, mode auto",
+          Duration.ofSeconds(30),
+          () -> GOOD.equals(app.currentImage()));
+      Instant rolledBack = Instant.now();
+      expectations.expect(
+          SPIKE_RUNBOOK,
+          "rollback done",
+          "error ratio back under 10%, alert resolved",
+          rolledBack,
+          "monitor (step 6)",
+          "resolve below 5% for 5 s",
+          Duration.ofSeconds(40),
+          () -> status(errorWatch).contains("\"OK\""));
+    }
+  }
+
+  private static String status(ServiceProcess errorWatch) {
+    ServiceProcess.Response current =
+        errorWatch.get("/api/v1/alerts/current", LocalStack.SERVICE_TOKEN);
+    return current.ok() ? current.body() : "";
+  }
+}

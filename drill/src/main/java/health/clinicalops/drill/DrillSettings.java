@@ -1,0 +1,65 @@
+package health.clinicalops.drill;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The settings the drill gives each service: its local wiring, and the runbooks' minute-long
+ * durations shortened to seconds so that every incident plays out in a few seconds. The timeline
+ * says which thresholds were shortened.
+ */
+final class DrillSettings {
+
+  private DrillSettings() {}
+
+  static Map<String, String> forService(String name, LocalStack stack) {
+    Map<String, String> s = new HashMap<>();
+    switch (name) {
+      case "auth-guard" -> {
+        LocalStack.datasource(s, "quarkus.datasource.app.", stack.postgres(), AppDatabase.APP);
+        s.put("quarkus.redis.hosts", stack.redis().uri());
+      }
+      case "db-sentinel" -> {
+        String prefix = "clinicalops.db-sentinel.";
+        s.put(prefix + "primary.jdbc-url", stack.postgres().jdbcUrl(AppDatabase.APP));
+        s.put(prefix + "primary.username", stack.postgres().username());
+        s.put(prefix + "primary.password", stack.postgres().password());
+        s.put(prefix + "probe.interval", "500ms");
+        s.put(prefix + "response.detection-delay", "2s");
+        s.put(prefix + "response.settling-time", "3s");
+        s.put(prefix + "leader.identity", "db-sentinel-drill");
+      }
+      case "audit-keeper" -> {
+        LocalStack.datasource(s, "quarkus.datasource.", stack.postgres(), AppDatabase.APP);
+        s.put(
+            "clinicalops.audit-keeper.spool.directory",
+            stack.workDir().resolve("audit-spool").toString());
+        s.put(
+            "clinicalops.audit-keeper.retention.directory",
+            stack.workDir().resolve("audit-archive").toString());
+      }
+      case "error-watch" -> {
+        String prefix = "clinicalops.error-watch.";
+        s.put(prefix + "windows.bucket", "1s");
+        s.put(prefix + "windows.evaluation-interval", "1s");
+        s.put(prefix + "windows.allowed-lateness", "1s");
+        s.put(prefix + "alert.duration", "5s");
+        s.put(prefix + "alert.ratio-window", "5s");
+        s.put(prefix + "alert.resolve-after", "5s");
+        s.put(prefix + "decision.rollback-mode", "auto");
+      }
+      case "rollback-orchestrator" -> {
+        s.put("clinicalops.rollback-orchestrator.rollback.mode", "auto");
+        String contacts = "clinicalops.rollback-orchestrator.escalation.contacts.";
+        for (String contact :
+            new String[] {
+              "cto", "security-team", "on-call-engineer", "product-team", "breach-contacts"
+            }) {
+          s.put(contacts + contact + ".webhook-url", stack.pager().urlFor(contact));
+        }
+      }
+      default -> {}
+    }
+    return new HashMap<>(s);
+  }
+}

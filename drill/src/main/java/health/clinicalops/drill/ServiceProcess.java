@@ -86,21 +86,7 @@ final class ServiceProcess implements AutoCloseable {
 
   /** GET a path and return status and body; status -1 when the service does not answer. */
   Response get(String path, String token) {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(3)).GET();
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
-    }
-    try {
-      HttpResponse<String> response =
-          HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      return new Response(response.statusCode(), response.body());
-    } catch (IOException e) {
-      return new Response(-1, e.toString());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new Response(-1, "interrupted");
-    }
+    return send("GET", path, token, null, null);
   }
 
   /** Sends {@code body} with {@code method}; status -1 when the service does not answer. */

@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
@@ -333,6 +334,237 @@ class SpikeDecisionTest {
                     .body(
                         "find { it.revision == '104' }.source",
                         org.hamcrest.Matchers.equalTo("cluster")));
+  }
+
+  @Test
+  void burnRateASustainedTwentyPercentOverTheFastPairFires() {
+    ErrorWindows burnWindows = new ErrorWindows(config.windows().bucket().toMillis());
+    AlertEvaluator burnEvaluator = burnRateOnlyEvaluator(burnWindows);
+    Instant end = base.plus(Duration.ofHours(1));
+    // 10 of 50 lines per bucket: exactly 20% errors for an hour, above 14.4x a 1% budget.
+    ingestInto(
+        burnWindows,
+        new LogTraffic().add(base, Duration.ofHours(1), 0.20, 50, List.of("Burn eta failed")));
+    long t = end.toEpochMilli();
+    assertEquals(0.20, burnWindows.counts(t - Duration.ofMinutes(5).toMillis(), t).errorRatio());
+    assertEquals(0.20, burnWindows.counts(t - Duration.ofHours(1).toMillis(), t).errorRatio());
+
+    TestClock.set(end);
+    burnEvaluator.evaluate();
+    assertEquals(AlertStatus.FIRING, burnEvaluator.state().status());
+    assertEquals(1, firedSinceBase());
+    resolveAndDrain(burnEvaluator);
+  }
+
+  @Test
+  void burnRateAShortBurstTheLongWindowDoesNotConfirmDoesNotFire() {
+    ErrorWindows burnWindows = new ErrorWindows(config.windows().bucket().toMillis());
+    AlertEvaluator burnEvaluator = burnRateOnlyEvaluator(burnWindows);
+    Instant burstStart = base.plus(Duration.ofHours(1));
+    Instant burstEnd = burstStart.plus(Duration.ofMinutes(5));
+    // An hour at 2%, then 5 minutes at 30%, then 2% again.
+    ingestInto(
+        burnWindows,
+        new LogTraffic()
+            .add(base, Duration.ofHours(1), 0.02, 50, OLD_ERRORS)
+            .add(burstStart, Duration.ofMinutes(5), 0.30, 50, List.of("Burn theta failed"))
+            .add(burstEnd, Duration.ofMinutes(55), 0.02, 50, OLD_ERRORS));
+    // The short windows burn (5m: 30% >= 14.4%, 30m: 6.7% >= 6%), their long ones do not
+    // (1h: 4.3% < 14.4%, all history: 4.3% < 6%).
+    long t = burstEnd.toEpochMilli();
+    assertTrue(burnWindows.counts(t - Duration.ofMinutes(5).toMillis(), t).errorRatio() >= 0.144);
+    assertTrue(burnWindows.counts(t - Duration.ofMinutes(30).toMillis(), t).errorRatio() >= 0.06);
+    assertTrue(burnWindows.counts(t - Duration.ofHours(1).toMillis(), t).errorRatio() < 0.06);
+
+    for (Instant now = base.plus(Duration.ofMinutes(30));
+        !now.isAfter(base.plus(Duration.ofHours(2)));
+        now = now.plus(Duration.ofMinutes(5))) {
+      TestClock.set(now);
+      burnEvaluator.evaluate();
+      assertEquals(AlertStatus.OK, burnEvaluator.state().status(), "at " + now);
+    }
+    assertEquals(0, firedSinceBase());
+  }
+
+  @Test
+  void burnRateTheSlowPairFiresOnASustainedSevenPercentAndNotOnFive() {
+    // 5% for six hours: under 6x the budget in both windows of the slow pair, under the fast pair.
+    ErrorWindows fivePercent = new ErrorWindows(config.windows().bucket().toMillis());
+    AlertEvaluator notBurning = burnRateOnlyEvaluator(fivePercent);
+    ingestInto(
+        fivePercent,
+        new LogTraffic().add(base, Duration.ofHours(6), 0.05, 20, List.of("Burn iota failed")));
+    for (int hour = 1; hour <= 6; hour++) {
+      TestClock.set(base.plus(Duration.ofHours(hour)));
+      notBurning.evaluate();
+      assertEquals(AlertStatus.OK, notBurning.state().status(), "after hour " + hour);
+    }
+    assertEquals(0, firedSinceBase());
+
+    // 1 of 15 lines (6.7%) for six hours: above 6x the budget in the 6h and the 30m window, under
+    // the fast pair's 14.4x and the runbook's 10%.
+    Instant start = base.plus(Duration.ofHours(7));
+    Instant end = start.plus(Duration.ofHours(6));
+    ErrorWindows sevenPercent = new ErrorWindows(config.windows().bucket().toMillis());
+    AlertEvaluator burning = burnRateOnlyEvaluator(sevenPercent);
+    ingestInto(
+        sevenPercent,
+        new LogTraffic()
+            .add(start, Duration.ofHours(6), 1.0 / 15, 15, List.of("Burn kappa failed")));
+    long t = end.toEpochMilli();
+    double longRatio = sevenPercent.counts(t - Duration.ofHours(6).toMillis(), t).errorRatio();
+    double shortRatio = sevenPercent.counts(t - Duration.ofMinutes(30).toMillis(), t).errorRatio();
+    assertEquals(1.0 / 15, longRatio, 1e-9);
+    assertEquals(1.0 / 15, shortRatio, 1e-9);
+    assertEquals(
+        Duration.ofHours(6).toMillis() / config.windows().bucket().toMillis(),
+        sevenPercent.counts(t - Duration.ofHours(6).toMillis(), t).requests() / 15);
+
+    TestClock.set(end);
+    burning.evaluate();
+    assertEquals(AlertStatus.FIRING, burning.state().status());
+    assertEquals(1, firedSinceBase());
+    resolveAndDrain(burning);
+  }
+
+  /**
+   * A second evaluator (as in the restart test: no second app start) over its own windows, with
+   * burn-rate alerting on (SLO 99%, the issue's pairs 1h/5m at 14.4x and 6h/30m at 6x, which are
+   * the defaults) and the runbook's threshold out of reach, so only a burn rate can fire it.
+   */
+  private AlertEvaluator burnRateOnlyEvaluator(ErrorWindows burnWindows) {
+    ErrorWatchConfig.BurnRate burn = config.burnRate();
+    assertEquals(Duration.ofHours(1), burn.fastLongWindow());
+    assertEquals(Duration.ofMinutes(5), burn.fastShortWindow());
+    assertEquals(14.4, burn.fastFactor());
+    assertEquals(Duration.ofHours(6), burn.slowLongWindow());
+    assertEquals(Duration.ofMinutes(30), burn.slowShortWindow());
+    assertEquals(6.0, burn.slowFactor());
+    ErrorWatchConfig.BurnRate enabled =
+        new ErrorWatchConfig.BurnRate() {
+          @Override
+          public boolean enabled() {
+            return true;
+          }
+
+          @Override
+          public double sloTarget() {
+            return 0.99;
+          }
+
+          @Override
+          public Duration fastLongWindow() {
+            return burn.fastLongWindow();
+          }
+
+          @Override
+          public Duration fastShortWindow() {
+            return burn.fastShortWindow();
+          }
+
+          @Override
+          public double fastFactor() {
+            return burn.fastFactor();
+          }
+
+          @Override
+          public Duration slowLongWindow() {
+            return burn.slowLongWindow();
+          }
+
+          @Override
+          public Duration slowShortWindow() {
+            return burn.slowShortWindow();
+          }
+
+          @Override
+          public double slowFactor() {
+            return burn.slowFactor();
+          }
+        };
+    ErrorWatchConfig.Alert runbook = config.alert();
+    ErrorWatchConfig.Alert unreachable =
+        new ErrorWatchConfig.Alert() {
+          @Override
+          public double threshold() {
+            return 1.0;
+          }
+
+          @Override
+          public Duration duration() {
+            return runbook.duration();
+          }
+
+          @Override
+          public Duration ratioWindow() {
+            return runbook.ratioWindow();
+          }
+
+          @Override
+          public double resolveThreshold() {
+            return runbook.resolveThreshold();
+          }
+
+          @Override
+          public Duration resolveAfter() {
+            return runbook.resolveAfter();
+          }
+
+          @Override
+          public long minRequests() {
+            return runbook.minRequests();
+          }
+        };
+    ErrorWatchConfig burnConfig =
+        new ErrorWatchConfig() {
+          @Override
+          public Windows windows() {
+            return config.windows();
+          }
+
+          @Override
+          public Alert alert() {
+            return unreachable;
+          }
+
+          @Override
+          public BurnRate burnRate() {
+            return enabled;
+          }
+
+          @Override
+          public Decision decision() {
+            return config.decision();
+          }
+
+          @Override
+          public Deploys deploys() {
+            return config.deploys();
+          }
+        };
+    return new AlertEvaluator(
+        burnConfig, burnWindows, store, diagnosis, incidents, clock, new SimpleMeterRegistry());
+  }
+
+  private static void ingestInto(ErrorWindows burnWindows, LogTraffic traffic) {
+    var result =
+        new LogIngestService(burnWindows, new SimpleMeterRegistry())
+            .ingest(
+                new java.io.ByteArrayInputStream(
+                    traffic.ndjson().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    assertEquals(traffic.lines(), result.accepted());
+  }
+
+  /** Ends the second evaluator's alert and waits until its incident is closed at the peer. */
+  private void resolveAndDrain(AlertEvaluator burnEvaluator) {
+    String dedupKey = AlertEvaluator.dedupKey(burnEvaluator.state().alertId());
+    assertTrue(burnEvaluator.resolveManually("test", "burn-rate test done"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                FakePeersResource.INCIDENTS.stream()
+                    .anyMatch(r -> r.dedupKey().equals(dedupKey) && r.resolved()));
   }
 
   private void deploy(Instant at, String revision, String previous) {

@@ -1,0 +1,261 @@
+package health.clinicalops.auditkeeper.rest;
+
+import static health.clinicalops.auditkeeper.support.AuditApi.DATABASE;
+import static health.clinicalops.auditkeeper.support.AuditApi.event;
+import static health.clinicalops.auditkeeper.support.AuditApi.post;
+import static health.clinicalops.auditkeeper.support.AuditApi.postNdjson;
+import static health.clinicalops.auditkeeper.support.RestrictedRolePostgresTestResource.ROLE;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import health.clinicalops.auditkeeper.support.AuditApi;
+import health.clinicalops.auditkeeper.support.FakeIncidentsResource;
+import health.clinicalops.auditkeeper.support.RestrictedRolePostgresTestResource;
+import health.clinicalops.auditkeeper.support.TempDirectoriesTestResource;
+import health.clinicalops.opskit.clients.IncidentReport;
+import health.clinicalops.opskit.clients.Runbooks;
+import health.clinicalops.opskit.clients.Severity;
+import health.clinicalops.testing.EmbeddedPostgresServer;
+import health.clinicalops.testing.InjectPostgres;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.restassured.response.Response;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The database refuses the write for lack of permission (SQLState 42501), not because it is down:
+ * audit-keeper connects as an ordinary role ({@link RestrictedRolePostgresTestResource}) and the
+ * test really revokes its privileges on "AuditLog". Events are spooled (202) and replayed exactly
+ * once, in order, after the runbook's step-5 GRANT; the write probe's permission check reports a P2
+ * incident whose step is that GRANT.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+@WithTestResource(RestrictedRolePostgresTestResource.class)
+@WithTestResource(TempDirectoriesTestResource.class)
+class PermissionDeniedTest {
+
+  private static final String PERMISSION_KEY = "audit-keeper/permissions";
+
+  /** The runbook's step 5 for the role audit-keeper writes as. */
+  private static final String RUNBOOK_GRANT =
+      "GRANT INSERT, SELECT ON \"AuditLog\" TO " + ROLE + ";";
+
+  @InjectPostgres EmbeddedPostgresServer pg;
+
+  @BeforeEach
+  void noPermissionIncidentOpenAndTheProbeIsHappy() {
+    // The other test's episode must be over (its incident resolved) before this one starts.
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              given()
+                  .get("/q/health/ready")
+                  .then()
+                  .body(
+                      "checks.find { it.name == 'audit-write-probe' }.data.writeOk", equalTo(true))
+                  .body(
+                      "checks.find { it.name == 'audit-write-probe' }.data.canInsert",
+                      equalTo(true))
+                  .body(
+                      "checks.find { it.name == 'audit-write-probe' }.data.canSelect",
+                      equalTo(true))
+                  .body("checks.find { it.name == 'audit-spool' }.data.spoolDepth", equalTo(0));
+              List<IncidentReport> permission = FakeIncidentsResource.withKeyPrefix(PERMISSION_KEY);
+              assertThat(permission.isEmpty() || permission.get(permission.size() - 1).resolved())
+                  .as("no permission incident left open")
+                  .isTrue();
+            });
+  }
+
+  @Test
+  void writesRefusedForPermissionAreSpooledAndReplayedOnceInOrderAfterTheRunbooksGrant() {
+    List<String> acknowledged = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      String id = "perm-" + i;
+      post(event(id, "u-p", "permission.stream", "2026-01-16T10:00:00Z"))
+          .then()
+          .statusCode(201)
+          .body("durableIn", equalTo("database"));
+      acknowledged.add(id);
+    }
+    int reportsBefore = FakeIncidentsResource.RECEIVED.size();
+    try {
+      pg.execute(DATABASE, "REVOKE INSERT ON \"AuditLog\" FROM " + ROLE + ", audit_keeper_writer");
+      int spooledEvents = 0;
+      for (int i = 3; i < 23; i++) {
+        String id = "perm-" + i;
+        Response response;
+        if (i % 5 == 4) {
+          String second = id + "-b";
+          response =
+              postNdjson(
+                  event(id, "u-p", "permission.stream", "2026-01-16T10:00:00Z")
+                      + "\n"
+                      + event(second, "u-p", "permission.stream", "2026-01-16T10:00:00Z"));
+          response.then().statusCode(202).body("durableIn", equalTo("spool"));
+          acknowledged.add(id);
+          acknowledged.add(second);
+          spooledEvents += 2;
+        } else {
+          response = post(event(id, "u-p", "permission.stream", "2026-01-16T10:00:00Z"));
+          response.then().statusCode(202).body("durableIn", equalTo("spool"));
+          acknowledged.add(id);
+          spooledEvents++;
+        }
+      }
+      // The acknowledged events plus audit-keeper's own "spooling started" wait in the spool.
+      given()
+          .get("/q/health/ready")
+          .then()
+          .statusCode(200)
+          .body("status", equalTo("UP"))
+          .body("checks.find { it.name == 'audit-spool' }.data.spooling", equalTo(true))
+          .body(
+              "checks.find { it.name == 'audit-spool' }.data.spoolDepth",
+              equalTo(spooledEvents + 1));
+      assertThat(AuditApi.count(pg, "\"id\" LIKE 'perm-%'")).isEqualTo(3);
+
+      IncidentReport spooling =
+          await()
+              .atMost(Duration.ofSeconds(30))
+              .until(
+                  () -> first(since(reportsBefore, "audit-keeper/spooling/")), Optional::isPresent)
+              .orElseThrow();
+      assertThat(spooling.resolved()).isFalse();
+      assertThat(spooling.severity()).isEqualTo(Severity.P2);
+      assertThat(String.valueOf(spooling.evidence().get("cause")))
+          .contains("42501")
+          .contains("permission denied");
+      // The probe sees it as well: its permission check opens its own incident.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> first(since(reportsBefore, PERMISSION_KEY)).isPresent());
+
+      pg.execute(DATABASE, RUNBOOK_GRANT);
+      for (int i = 23; i < 26; i++) {
+        String id = "perm-" + i;
+        int status =
+            post(event(id, "u-p", "permission.stream", "2026-01-16T10:00:00Z")).statusCode();
+        assertThat(status).isIn(201, 202);
+        acknowledged.add(id);
+      }
+
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () ->
+                  given()
+                      .get("/q/health/ready")
+                      .then()
+                      .body(
+                          "checks.find { it.name == 'audit-spool' }.data.spooling", equalTo(false))
+                      .body(
+                          "checks.find { it.name == 'audit-spool' }.data.spoolDepth", equalTo(0)));
+      List<String> stored =
+          AuditApi.idsInSequenceOrder(pg).stream().filter(id -> id.startsWith("perm-")).toList();
+      assertThat(new HashSet<>(stored)).hasSameSizeAs(stored);
+      assertThat(stored).containsExactlyElementsOf(acknowledged);
+      given()
+          .auth()
+          .oauth2(AuditApi.OPERATOR)
+          .get("/api/v1/audit/verify")
+          .then()
+          .statusCode(200)
+          .body("valid", equalTo(true));
+
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                List<IncidentReport> episode =
+                    since(reportsBefore, spooling.dedupKey()).stream()
+                        .filter(r -> r.dedupKey().equals(spooling.dedupKey()))
+                        .toList();
+                assertThat(last(episode))
+                    .hasValueSatisfying(r -> assertThat(r.resolved()).isTrue());
+                assertThat(last(since(reportsBefore, PERMISSION_KEY)))
+                    .hasValueSatisfying(r -> assertThat(r.resolved()).isTrue());
+              });
+    } catch (java.sql.SQLException e) {
+      throw new AssertionError(e);
+    } finally {
+      restoreGrants();
+    }
+  }
+
+  @Test
+  void aMissingPrivilegeOpensAnIncidentWhoseStepIsTheRunbooksStep5Grant() {
+    int reportsBefore = FakeIncidentsResource.RECEIVED.size();
+    try {
+      // SELECT reaches the role directly (owner) and through both audit roles it is a member of.
+      pg.execute(
+          DATABASE,
+          "REVOKE SELECT ON \"AuditLog\" FROM "
+              + ROLE
+              + ", audit_keeper_writer, audit_keeper_retention");
+      IncidentReport opened =
+          await()
+              .atMost(Duration.ofSeconds(30))
+              .until(() -> first(since(reportsBefore, PERMISSION_KEY)), Optional::isPresent)
+              .orElseThrow();
+      assertThat(opened.resolved()).isFalse();
+      assertThat(opened.runbook()).isEqualTo(Runbooks.AUDIT_LOG_FAILURE);
+      assertThat(opened.severity()).isEqualTo(Severity.P2);
+      assertThat(opened.title()).contains("compliance risk");
+      assertThat(opened.evidence())
+          .containsEntry("databaseUser", ROLE)
+          .containsEntry("canSelect", false)
+          .containsEntry("canInsert", true)
+          .containsEntry("suggestedFix", RUNBOOK_GRANT);
+      assertThat(opened.step().action()).isEqualTo("audit-keeper.permission.denied");
+      assertThat(opened.step().detail()).contains("step 5").contains(RUNBOOK_GRANT);
+      given()
+          .get("/q/health/ready")
+          .then()
+          .body("checks.find { it.name == 'audit-write-probe' }.data.canSelect", equalTo(false));
+
+      // The suggested fix, run as it stands by a person with the rights, ends the incident.
+      pg.execute(DATABASE, String.valueOf(opened.evidence().get("suggestedFix")));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(last(since(reportsBefore, PERMISSION_KEY)))
+                      .hasValueSatisfying(r -> assertThat(r.resolved()).isTrue()));
+    } finally {
+      restoreGrants();
+    }
+  }
+
+  private void restoreGrants() {
+    pg.execute(
+        DATABASE, "GRANT INSERT, SELECT ON \"AuditLog\" TO " + ROLE + ", audit_keeper_writer");
+    pg.execute(DATABASE, "GRANT SELECT ON \"AuditLog\" TO audit_keeper_retention");
+  }
+
+  private static List<IncidentReport> since(int index, String keyPrefix) {
+    List<IncidentReport> all = List.copyOf(FakeIncidentsResource.RECEIVED);
+    return all.subList(Math.min(index, all.size()), all.size()).stream()
+        .filter(r -> r.dedupKey().startsWith(keyPrefix))
+        .toList();
+  }
+
+  private static Optional<IncidentReport> first(List<IncidentReport> reports) {
+    return reports.stream().findFirst();
+  }
+
+  private static Optional<IncidentReport> last(List<IncidentReport> reports) {
+    return reports.isEmpty() ? Optional.empty() : Optional.of(reports.get(reports.size() - 1));
+  }
+}

@@ -27,7 +27,7 @@ final class BadReleaseScenario {
     ServiceProcess errorWatch = stack.services().get("error-watch");
     LocalDeploymentController app = stack.app();
     int onCallPagesBefore = stack.pager().pagesTo("on-call-engineer").size();
-    try (AppTraffic traffic = new AppTraffic(errorWatch, app::currentImage, BAD)) {
+    try (AppTraffic traffic = new AppTraffic(errorWatch, app::runningImage, BAD)) {
       traffic.start();
       Await.until(Duration.ofSeconds(3), () -> status(errorWatch).contains("OK"));
 
@@ -52,15 +52,19 @@ final class BadReleaseScenario {
           "",
           Duration.ofSeconds(20),
           () -> stack.pager().pagesTo("on-call-engineer").size() > onCallPagesBefore);
-      expectations.expect(
-          ROLLBACK_RUNBOOK,
-          event,
-          "code-only rollback to v2.0.5",
-          deployed,
-          "5 min (code-only rollback)",
-          "decision: suspect deployment, mode auto",
-          Duration.ofSeconds(30),
-          () -> GOOD.equals(app.currentImage()));
+      boolean rolledBackInTime =
+          expectations.expect(
+              ROLLBACK_RUNBOOK,
+              event,
+              "code-only rollback to v2.0.5",
+              deployed,
+              "5 min (code-only rollback)",
+              "decision: suspect deployment, mode auto",
+              Duration.ofSeconds(30),
+              () -> GOOD.equals(app.currentImage()));
+      if (!rolledBackInTime) {
+        explain(errorWatch, stack.services().get("rollback-orchestrator"));
+      }
       Instant rolledBack = Instant.now();
       expectations.expect(
           SPIKE_RUNBOOK,
@@ -72,6 +76,19 @@ final class BadReleaseScenario {
           Duration.ofSeconds(40),
           () -> status(errorWatch).contains("\"OK\""));
     }
+  }
+
+  /** What the two services say when the rollback did not happen: the decision and the rollbacks. */
+  private static void explain(ServiceProcess errorWatch, ServiceProcess orchestrator) {
+    String current = status(errorWatch);
+    System.err.println("error-watch alert: " + current);
+    String alertId = current.replaceAll(".*\"alertId\":\"([^\"]+)\".*", "$1");
+    System.err.println(
+        "error-watch decision: "
+            + errorWatch.get("/api/v1/alerts/" + alertId, LocalStack.SERVICE_TOKEN).body());
+    System.err.println(
+        "rollback-orchestrator rollbacks: "
+            + orchestrator.get("/api/v1/rollbacks", LocalStack.SERVICE_TOKEN).body());
   }
 
   private static String status(ServiceProcess errorWatch) {

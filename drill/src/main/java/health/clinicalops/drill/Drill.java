@@ -10,6 +10,8 @@ final class Drill {
     new OperatorMaintenanceScenario(stack, timeline).play();
     progress.step("scenario: credential stuffing and a distributed attack");
     new AuthAbuseScenario(stack, timeline).play();
+    progress.step("scenario: a legitimate spike overwhelms the WRITE rate limit");
+    new RateLimitStormScenario(stack, timeline).play();
     progress.step("scenario: a bad release raises the error ratio");
     new BadReleaseScenario(stack, timeline).play();
     progress.step("scenario: the app database goes away and comes back");

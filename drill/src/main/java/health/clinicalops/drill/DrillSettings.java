@@ -18,6 +18,9 @@ final class DrillSettings {
       case "auth-guard" -> {
         LocalStack.datasource(s, "quarkus.datasource.app.", stack.postgres(), AppDatabase.APP);
         s.put("quarkus.redis.hosts", stack.redis().uri());
+        s.put("clinicalops.auth-guard.overwhelmed.window", "10s");
+        s.put("clinicalops.auth-guard.overwhelmed.relief.enabled", "true");
+        s.put("clinicalops.auth-guard.overwhelmed.relief.duration", "8s");
       }
       case "db-sentinel" -> {
         String prefix = "clinicalops.db-sentinel.";

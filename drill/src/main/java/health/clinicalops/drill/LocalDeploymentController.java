@@ -31,6 +31,7 @@ final class LocalDeploymentController implements AutoCloseable {
   private final KubernetesClient client;
   private final SharedIndexInformer<Deployment> informer;
   private long reconciledGeneration;
+  private volatile String runningImage = "";
 
   LocalDeploymentController(KubernetesClient client) {
     this.client = client;
@@ -121,6 +122,11 @@ final class LocalDeploymentController implements AutoCloseable {
     }
   }
 
+  /** The image the app's pods run: the new one only once its rollout is done. */
+  String runningImage() {
+    return runningImage;
+  }
+
   String currentImage() {
     Deployment d = deployments().withName(APP).get();
     return d == null ? "" : imageOf(d.getSpec().getTemplate());
@@ -155,6 +161,7 @@ final class LocalDeploymentController implements AutoCloseable {
     }
     annotate(deployments().withName(APP), REVISION, Long.toString(next));
     int replicas = Optional.ofNullable(deployment.getSpec().getReplicas()).orElse(1);
+    String rolledOutAt = java.time.Instant.now().toString();
     retryOnConflict(
         () ->
             deployments()
@@ -168,8 +175,16 @@ final class LocalDeploymentController implements AutoCloseable {
                             .withUpdatedReplicas(replicas)
                             .withReadyReplicas(replicas)
                             .withAvailableReplicas(replicas)
+                            .addNewCondition()
+                            .withType("Progressing")
+                            .withStatus("True")
+                            .withReason("NewReplicaSetAvailable")
+                            .withLastUpdateTime(rolledOutAt)
+                            .withLastTransitionTime(rolledOutAt)
+                            .endCondition()
                             .endStatus()
                             .build()));
+    runningImage = image;
   }
 
   private void createReplicaSet(Deployment deployment, long revision) {

@@ -1,5 +1,7 @@
 package health.clinicalops.drill;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -16,10 +18,28 @@ class DrillIT {
   void everyExpectedAutomatedResponseHappens() throws Exception {
     Path repo = Path.of("..").toAbsolutePath().normalize();
     Timeline timeline = new Timeline();
+    Timeline afterKill = new Timeline();
+    long killedDrillMillis;
     try (LocalStack stack = new LocalStack(repo, new Progress())) {
       stack.start();
       Drill.play(stack, timeline, new Progress());
+
+      // A service killed mid-drill: its rows fail, the others still pass, nothing hangs.
+      stack.services().get("error-watch").kill();
+      long started = System.nanoTime();
+      new OperatorMaintenanceScenario(stack, afterKill).play();
+      killedDrillMillis = (System.nanoTime() - started) / 1_000_000;
     }
+    assertFalse(afterKill.allPassed(), "the drill fails when a service is gone");
+    afterKill
+        .rows()
+        .forEach(
+            row ->
+                assertEquals(
+                    !row.action().startsWith("error-watch"),
+                    row.ok(),
+                    row.action() + ": " + row.note()));
+    assertTrue(killedDrillMillis < 30_000, "no hang: " + killedDrillMillis + " ms");
     timeline.print(System.out);
     List<String> actions = timeline.rows().stream().map(Timeline.Row::action).toList();
     for (String expected :
@@ -30,6 +50,9 @@ class DrillIT {
             "P1 incident, security team paged",
             "classified: distributed",
             "sessions revoked (\"refreshToken\" = NULL)",
+            "P3 incident, product team paged",
+            "temporary relief: WRITE limit 30 -> 60",
+            "relief expired, WRITE limit back to 30",
             "error-watch alert firing",
             "code-only rollback to v2.0.5",
             "error ratio back under 10%, alert resolved",

@@ -21,10 +21,12 @@ final class DatabaseOutageScenario {
 
   private final LocalStack stack;
   private final Timeline timeline;
+  private final Expectations expectations;
 
   DatabaseOutageScenario(LocalStack stack, Timeline timeline) {
     this.stack = stack;
     this.timeline = timeline;
+    this.expectations = new Expectations(timeline);
   }
 
   void play() throws Exception {
@@ -37,7 +39,7 @@ final class DatabaseOutageScenario {
       Instant stopped = Instant.now();
       stack.postgres().stop();
       String event = "app database stopped";
-      expect(
+      expectations.expect(
           DB_RUNBOOK,
           event,
           "db-sentinel sets mode=read-only",
@@ -48,7 +50,7 @@ final class DatabaseOutageScenario {
           () ->
               "read-only".equals(stack.cluster().opsState().get("mode"))
                   && "db-sentinel".equals(stack.cluster().opsState().get("mode.setBy")));
-      expect(
+      expectations.expect(
           DB_RUNBOOK,
           event,
           "P0 incident, CTO paged",
@@ -57,7 +59,7 @@ final class DatabaseOutageScenario {
           "",
           Duration.ofSeconds(20),
           () -> stack.pager().pagesTo("cto").size() > pagesBefore);
-      expect(
+      expectations.expect(
           AUDIT_RUNBOOK,
           event,
           "audit-keeper spools events, answers 202",
@@ -74,7 +76,7 @@ final class DatabaseOutageScenario {
       Instant restarted = Instant.now();
       stack.postgres().restart();
       String back = "app database back";
-      expect(
+      expectations.expect(
           DB_RUNBOOK,
           back,
           "db-sentinel returns mode=normal",
@@ -84,7 +86,7 @@ final class DatabaseOutageScenario {
           Duration.ofSeconds(30),
           () -> "normal".equals(stack.cluster().opsState().get("mode")));
       stream.close();
-      expect(
+      expectations.expect(
           AUDIT_RUNBOOK,
           back,
           "spool drained into \"AuditLog\"",
@@ -108,19 +110,6 @@ final class DatabaseOutageScenario {
         timeline.failed(AUDIT_RUNBOOK, back, "zero audit events lost", restarted, "-", note);
       }
     }
-  }
-
-  private void expect(
-      String runbook,
-      String event,
-      String action,
-      Instant triggered,
-      String byHand,
-      String note,
-      Duration timeout,
-      java.util.function.BooleanSupplier happened) {
-    new Expectations(timeline)
-        .expect(runbook, event, action, triggered, byHand, note, timeout, happened);
   }
 
   private long countStored(Set<String> ids) throws SQLException {

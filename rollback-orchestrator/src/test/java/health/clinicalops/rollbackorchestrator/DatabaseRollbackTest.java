@@ -53,9 +53,18 @@ class DatabaseRollbackTest {
         APP,
         """
         DROP TABLE IF EXISTS "User", "ClinicalNote", "AuditLog";
+        DROP SCHEMA IF EXISTS audit_keeper CASCADE;
         CREATE TABLE "User" (id SERIAL PRIMARY KEY, email TEXT NOT NULL);
         CREATE TABLE "ClinicalNote" (id SERIAL PRIMARY KEY, body TEXT NOT NULL);
         CREATE TABLE "AuditLog" (id SERIAL PRIMARY KEY, action TEXT NOT NULL);
+        -- As audit-keeper has it: an index, and an append-only trigger whose function lives in
+        -- the audit_keeper schema.
+        CREATE INDEX "AuditLog_action_idx" ON "AuditLog" (action);
+        CREATE SCHEMA audit_keeper;
+        CREATE FUNCTION audit_keeper.refuse_change() RETURNS trigger LANGUAGE plpgsql
+          AS $$ BEGIN RAISE EXCEPTION 'AuditLog is append-only'; END $$;
+        CREATE TRIGGER "AuditLog_append_only" BEFORE UPDATE OR DELETE ON "AuditLog"
+          FOR EACH ROW EXECUTE FUNCTION audit_keeper.refuse_change();
         INSERT INTO "User" (email) SELECT 'u' || g || '@clinic.test' FROM generate_series(1, 10) g;
         INSERT INTO "ClinicalNote" (body) SELECT 'note ' || g FROM generate_series(1, 10) g;
         INSERT INTO "AuditLog" (action) SELECT 'seed ' || g FROM generate_series(1, 10) g;
@@ -73,9 +82,13 @@ class DatabaseRollbackTest {
   }
 
   long count(String table) throws Exception {
+    return scalar("SELECT count(*) FROM \"" + table + "\"");
+  }
+
+  long scalar(String sql) throws Exception {
     try (var c = postgres.connect(APP);
         var s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT count(*) FROM \"" + table + "\"")) {
+        ResultSet rs = s.executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
     }
@@ -156,10 +169,14 @@ class DatabaseRollbackTest {
         .atMost(Duration.ofSeconds(30))
         .until(() -> ClusterFixtures.image(client, name).equals("registry/app:v2"));
     assertEquals("maintenance", mode());
-    // Rows written after the pre-deploy backup are gone after the restore.
+    // Rows written after the pre-deploy backup are gone after the restore, but for the audit
+    // trail: it is never rolled back, and keeps its trigger.
     assertEquals(10, count("User"));
     assertEquals(10, count("ClinicalNote"));
-    assertEquals(10, count("AuditLog"));
+    assertEquals(11, count("AuditLog"));
+    assertEquals(1, scalar("SELECT count(*) FROM \"AuditLog\" WHERE action = 'after the backup'"));
+    assertEquals(
+        1, scalar("SELECT count(*) FROM pg_trigger WHERE tgname = 'AuditLog_append_only'"));
     ClusterFixtures.completeRollout(client, name);
 
     awaitStatus(id, "SUCCEEDED");
@@ -184,6 +201,10 @@ class DatabaseRollbackTest {
             .body("steps.find { it.name == 'BACKUP' }.detail", containsString("bytes"))
             .body("rowCountsBefore.ClinicalNote", equalTo(11))
             .body("rowCountsAfter.ClinicalNote", equalTo(10))
+            .body("rowCountsAfter.AuditLog", greaterThan(10))
+            .body(
+                "steps.find { it.name == 'RESTORE' }.detail",
+                containsString("left as they are: table \"AuditLog\", schema audit_keeper"))
             .body("backupSize", greaterThan(0))
             .extract()
             .path("backupPath");

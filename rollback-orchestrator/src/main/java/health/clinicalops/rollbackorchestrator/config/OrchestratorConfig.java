@@ -201,6 +201,19 @@ public interface OrchestratorConfig {
     List<String> verifiedTables();
 
     /**
+     * Tables (in schema public) a pg_restore leaves as they are, with their indexes, triggers and
+     * sequences: the audit trail is append-only, and rolling it back would lose the events written
+     * since the backup, the rollback's own among them. Verification requires them to have lost no
+     * row at all.
+     */
+    @WithDefault("AuditLog")
+    List<String> preservedTables();
+
+    /** Schemas a pg_restore leaves as they are (audit-keeper's hash chain and its triggers). */
+    @WithDefault("audit_keeper")
+    List<String> preservedSchemas();
+
+    /**
      * Verification: the largest share of a table's rows the restore may remove compared with the
      * backup of the state before it (rows written after the restore point are lost by design).
      */

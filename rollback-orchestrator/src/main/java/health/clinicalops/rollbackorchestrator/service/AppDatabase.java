@@ -15,16 +15,19 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -160,12 +163,26 @@ public class AppDatabase {
         && Files.isRegularFile(Paths.get(config.backupDirectory()).resolve(name));
   }
 
-  /** Restores {@code name} with {@code pg_restore --clean --if-exists --single-transaction}. */
+  /**
+   * Restores {@code name} with {@code pg_restore --clean --if-exists --single-transaction}, all of
+   * it but the preserved tables and schemas that exist in the database now (see {@link
+   * #restoreList}).
+   */
   public String restoreFromBackup(String name) throws DatabaseStepFailed, InterruptedException {
     if (!backupExists(name)) {
       throw new DatabaseStepFailed("no backup named '" + name + "' in " + config.backupDirectory());
     }
     Path file = Paths.get(config.backupDirectory()).resolve(name);
+    String contents =
+        run(List.of(tool("pg_restore"), "--list", file.toString()), "pg_restore --list");
+    PreservedObjects preserved = preservedObjects();
+    List<String> list = restoreList(contents, preserved);
+    Path listFile = Paths.get(config.backupDirectory()).resolve(name + ".restore-list");
+    try {
+      Files.write(listFile, list);
+    } catch (IOException e) {
+      throw new DatabaseStepFailed("cannot write " + listFile + ": " + e.getMessage());
+    }
     run(
         List.of(
             tool("pg_restore"),
@@ -174,10 +191,94 @@ public class AppDatabase {
             "--no-owner",
             "--single-transaction",
             "--exit-on-error",
+            "--use-list=" + listFile,
             "--dbname=" + libpqUrl(),
             file.toString()),
         "pg_restore");
-    return "pg_restore of " + file;
+    return "pg_restore of "
+        + file
+        + (preserved.isEmpty() ? "" : ", left as they are: " + preserved.describe());
+  }
+
+  /**
+   * The objects a restore must not touch: each preserved table that exists now, with its indexes
+   * and sequences (their TOC entries do not name the table), and each preserved schema that exists.
+   */
+  record PreservedObjects(Set<String> tables, Set<String> attached, Set<String> schemas) {
+    boolean isEmpty() {
+      return tables.isEmpty() && schemas.isEmpty();
+    }
+
+    String describe() {
+      List<String> parts = new ArrayList<>();
+      tables.forEach(t -> parts.add("table \"" + t + "\""));
+      schemas.forEach(s -> parts.add("schema " + s));
+      return String.join(", ", parts);
+    }
+
+    /** True for a TOC entry of a preserved object (any token but the last, the owner, names it). */
+    boolean covers(String tocEntry) {
+      String[] tokens = tocEntry.trim().split("\\s+");
+      for (int i = 1; i < tokens.length - 1; i++) {
+        String token = tokens[i];
+        if (tables.contains(token) || attached.contains(token) || schemas.contains(token)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  /** {@code pg_restore --list} output without the entries of preserved objects. */
+  static List<String> restoreList(String contents, PreservedObjects preserved) {
+    return contents
+        .lines()
+        .filter(line -> line.startsWith(";") || !preserved.covers(line))
+        .toList();
+  }
+
+  private PreservedObjects preservedObjects() throws DatabaseStepFailed {
+    Set<String> tables = new LinkedHashSet<>();
+    Set<String> attached = new LinkedHashSet<>();
+    Set<String> schemas = new LinkedHashSet<>();
+    try (Connection c = connect()) {
+      for (String table : config.preservedTables()) {
+        try (PreparedStatement s =
+            c.prepareStatement(
+                "SELECT i.relname FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid"
+                    + " WHERE x.indrelid = to_regclass(?)"
+                    + " UNION SELECT q.relname FROM pg_depend d JOIN pg_class q ON q.oid = d.objid"
+                    + " WHERE d.refobjid = to_regclass(?) AND q.relkind = 'S'"
+                    + " UNION SELECT '' WHERE to_regclass(?) IS NOT NULL")) {
+          String qualified = "public.\"" + table.replace("\"", "\"\"") + "\"";
+          for (int i = 1; i <= 3; i++) {
+            s.setString(i, qualified);
+          }
+          try (ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+              tables.add(table);
+              if (!rs.getString(1).isEmpty()) {
+                attached.add(rs.getString(1));
+              }
+            }
+          }
+        }
+      }
+      for (String schema : config.preservedSchemas()) {
+        try (PreparedStatement s =
+            c.prepareStatement("SELECT 1 FROM pg_namespace WHERE nspname = ?")) {
+          s.setString(1, schema);
+          try (ResultSet rs = s.executeQuery()) {
+            if (rs.next()) {
+              schemas.add(schema);
+            }
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw new DatabaseStepFailed("cannot read the preserved objects: " + e.getMessage());
+    }
+    return new PreservedObjects(tables, attached, schemas);
   }
 
   /** Asks the provider's hook for a point-in-time restore; a 2xx answer means it is done. */
@@ -218,7 +319,8 @@ public class AppDatabase {
     }
   }
 
-  private void run(List<String> command, String what)
+  /** Runs {@code command}; its output (stdout and stderr) when it exits with 0. */
+  private String run(List<String> command, String what)
       throws DatabaseStepFailed, InterruptedException {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     config.password().ifPresent(p -> builder.environment().put("PGPASSWORD", p));
@@ -250,6 +352,7 @@ public class AppDatabase {
       throw new DatabaseStepFailed(
           what + " exited with " + process.exitValue() + ": " + abbreviate(text));
     }
+    return output.toString();
   }
 
   private String tool(String name) {

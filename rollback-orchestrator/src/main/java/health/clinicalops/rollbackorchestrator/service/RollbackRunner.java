@@ -322,7 +322,9 @@ public class RollbackRunner {
     Map<String, Long> source =
         s.restoreBackup() == null ? Map.of() : database.recordedCounts(s.restoreBackup());
     List<String> problems = new java.util.ArrayList<>();
+    List<String> notes = new java.util.ArrayList<>();
     OrchestratorConfig.DatabaseRollback c = config.databaseRollback();
+    boolean hookRestore = "http-hook".equalsIgnoreCase(c.restoreMethod());
     for (Map.Entry<String, Long> e : after.entrySet()) {
       String table = e.getKey();
       long count = e.getValue();
@@ -330,12 +332,28 @@ public class RollbackRunner {
         problems.add("table \"" + table + "\" is missing");
         continue;
       }
+      Long was = before.get(table);
+      boolean preserved = c.preservedTables().contains(table) && was != null && was >= 0;
+      if (preserved && !hookRestore) {
+        // pg_restore left it as it was: it keeps every row it had, and those written since.
+        if (count < was) {
+          problems.add(
+              "\"" + table + "\" lost " + (was - count) + " of " + was + " rows, none may be lost");
+        }
+        continue;
+      }
+      if (preserved && count < was) {
+        notes.add(
+            String.format(
+                "the provider's restore rolled \"%s\" back too: its %d rows written since the"
+                    + " point in time are in the BACKUP step's dump",
+                table, was - count));
+      }
       Long expected = source.get(table);
       if (expected != null && Math.abs(count - expected) > c.maxDifferenceFromSource()) {
         problems.add(
             "\"" + table + "\" has " + count + " rows, the restored backup had " + expected);
       }
-      Long was = before.get(table);
       if (was != null && was > 0) {
         double loss = (double) (was - count) / was;
         if (loss > c.maxLossRatio()) {
@@ -351,7 +369,8 @@ public class RollbackRunner {
             + before
             + ", after "
             + after
-            + (source.isEmpty() ? "" : ", restored backup " + source);
+            + (source.isEmpty() ? "" : ", restored backup " + source)
+            + (notes.isEmpty() ? "" : "; " + String.join("; ", notes));
     QuarkusTransaction.requiringNew()
         .run(
             () -> {

@@ -7,7 +7,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code ./clinops up}: start everything and wait for Ctrl-C. {@code ./clinops drill [--json
  * FILE]}: start everything, play the scenarios, print the timeline, exit non-zero if any expected
- * automated response did not happen.
+ * automated response did not happen. {@code ./clinops bench}: the benchmarks of bench/README.md,
+ * written to BENCHMARKS.md.
  */
 public final class Clinops {
 
@@ -25,8 +26,9 @@ public final class Clinops {
     switch (command) {
       case "up" -> System.exit(up(repo));
       case "drill" -> System.exit(drill(repo, jsonTarget(arguments)));
+      case "bench" -> System.exit(Bench.run(repo));
       default -> {
-        System.err.println("usage: ./clinops up | ./clinops drill [--json FILE]");
+        System.err.println("usage: ./clinops up | ./clinops drill [--json FILE] | ./clinops bench");
         System.exit(command.equals("help") ? 0 : 2);
       }
     }

@@ -108,7 +108,7 @@ final class LocalStack implements AutoCloseable {
   }
 
   /** Secrets, as a pod gets them from a Kubernetes Secret. */
-  private Map<String, String> secrets() {
+  Map<String, String> secrets() {
     Map<String, String> env = new HashMap<>();
     env.put("CLINICALOPS_SECURITY_SERVICE_TOKENS", SERVICE_TOKEN);
     env.put("CLINICALOPS_SECURITY_OPERATOR_TOKENS", OPERATOR_TOKEN);
@@ -120,7 +120,7 @@ final class LocalStack implements AutoCloseable {
    * What the Helm values would set for {@code name}, wired to the local components, with the
    * runbooks' minute-long durations shortened to seconds ({@link DrillSettings}).
    */
-  private Map<String, String> settings(String name) {
+  Map<String, String> settings(String name) {
     Map<String, String> settings = new HashMap<>();
     settings.put("quarkus.log.console.json.enabled", "true");
     // The Kubernetes client's own settings (Quarkus fixes its quarkus.kubernetes-client.* at

@@ -73,6 +73,11 @@ final class ServiceProcess implements AutoCloseable {
     }
   }
 
+  /** The process id, or -1 before start. */
+  long pid() {
+    return process == null ? -1 : process.pid();
+  }
+
   boolean isAlive() {
     return process != null && process.isAlive();
   }

@@ -82,6 +82,7 @@ final class Bench {
       stack.services().forEach((name, p) -> rssAfterLoad.put(name, BenchMachine.rssMiB(p.pid())));
       ok &= attempt("start-up", () -> startUp(stack));
       progress.step("stopping the stack");
+      copyLogs(stack.workDir().resolve("logs"), out.resolve("logs"));
     }
     if (System.getenv("BENCH_SKIP_DRILL") == null) {
       ok &= attempt("time to mitigate (drill)", this::drill);
@@ -704,7 +705,7 @@ final class Bench {
         "error-watch file mode vs (b) jq over every line, 1M lines",
         BenchStats.num(mode) + " s",
         BenchStats.num(b) + " s",
-        BenchStats.ratio(b / mode) + " faster",
+        b >= mode ? BenchStats.ratio(b / mode) + " faster" : BenchStats.ratio(mode / b) + " slower",
         "≥ 10× faster",
         BenchReport.atLeast(b / mode, 10));
     report.row(
@@ -989,18 +990,35 @@ final class Bench {
     progress.step("audit-keeper: POST /api/v1/archives (" + rows + " rows)");
     String loadArchive = BenchMachine.loadAverage();
     long t0 = System.nanoTime();
-    HttpResponse<String> response =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create(keeper.baseUrl() + "/api/v1/archives"))
-                .timeout(Duration.ofMinutes(10))
-                .header("Authorization", "Bearer " + LocalStack.OPERATOR_TOKEN)
-                .POST(HttpRequest.BodyPublishers.noBody())
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = postArchive(keeper);
     double archiveSeconds = (System.nanoTime() - t0) / 1e9;
+    String firstFailure = null;
     if (response.statusCode() != 201) {
-      throw new IllegalStateException(
-          "POST /archives answered " + response.statusCode() + ": " + response.body());
+      // Keep the failure (it is a finding), then measure once more with a longer JDBC socket
+      // timeout, so that the figure exists; the report says which run is which.
+      firstFailure =
+          "answered "
+              + response.statusCode()
+              + " after "
+              + BenchStats.num(archiveSeconds)
+              + " s: "
+              + response.body();
+      progress.step("audit-keeper: archive failed, again with socketTimeout=600");
+      settings.put("quarkus.datasource.jdbc.additional-jdbc-properties.socketTimeout", "600");
+      keeper = restart(stack, "audit-keeper", settings);
+      loadArchive = BenchMachine.loadAverage();
+      t0 = System.nanoTime();
+      response = postArchive(keeper);
+      archiveSeconds = (System.nanoTime() - t0) / 1e9;
+      if (response.statusCode() != 201) {
+        throw new IllegalStateException(
+            "POST /archives "
+                + firstFailure
+                + "; again with socketTimeout=600: "
+                + response.statusCode()
+                + ": "
+                + response.body());
+      }
     }
     JsonNode result = new ObjectMapper().readTree(response.body());
     long archived = result.path("manifest").path("rowCount").asLong(result.path("rows").asLong(-1));
@@ -1011,6 +1029,25 @@ final class Bench {
     }
     double copyMedian = BenchStats.median(plain);
     double ratio = archiveSeconds / copyMedian;
+    if (firstFailure != null) {
+      s.append("**With audit-keeper's own settings the archive failed** (")
+          .append(cell(firstFailure))
+          .append("): its datasource sets the JDBC `socketTimeout=15` (seconds), and the one")
+          .append(
+              " transaction that writes the tombstone and deletes the rows ran longer than that")
+          .append(
+              " on this machine. Nothing was deleted (the service kept its promise). The figure")
+          .append(" below is a second run after restarting audit-keeper with")
+          .append(" `quarkus.datasource.jdbc.additional-jdbc-properties.socketTimeout=600`.\n\n");
+      report.row(
+          "4",
+          "archive with audit-keeper's own settings (socketTimeout 15 s)",
+          "failed: " + cell(firstFailure.substring(0, Math.min(120, firstFailure.length()))) + "…",
+          "-",
+          "-",
+          "archives",
+          "**missed**: failed, nothing deleted (see 4b)");
+    }
     s.append("Load average before the `\\copy` runs: ")
         .append(load)
         .append("; before the archive: ")
@@ -1072,6 +1109,29 @@ final class Bench {
         BenchReport.atMost(ratio, 1.5));
   }
 
+  /** The services' logs of the benchmark stack (the drill's stack writes to the same place). */
+  private static void copyLogs(Path from, Path to) {
+    try (var files = Files.list(from)) {
+      Files.createDirectories(to);
+      for (Path f : files.toList()) {
+        Files.copy(
+            f, to.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      System.err.println("could not keep the logs: " + e.getMessage());
+    }
+  }
+
+  private static HttpResponse<String> postArchive(ServiceProcess keeper) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(keeper.baseUrl() + "/api/v1/archives"))
+            .timeout(Duration.ofMinutes(10))
+            .header("Authorization", "Bearer " + LocalStack.OPERATOR_TOKEN)
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   private double psql(LocalStack stack, String command) {
     BenchCommand.Result r =
         BenchCommand.run(
@@ -1129,6 +1189,7 @@ final class Bench {
     double worstRss = 0;
     String worstReadyName = "";
     String worstRssName = "";
+    List<String> failures = new ArrayList<>();
     for (String name : LocalStack.SERVICES.keySet()) {
       List<Double> ready = new ArrayList<>();
       List<Double> own = new ArrayList<>();
@@ -1136,10 +1197,20 @@ final class Bench {
       for (int i = 0; i < runs; i++) {
         progress.step("start-up: " + name + " run " + (i + 1) + "/" + runs);
         long t0 = System.nanoTime();
-        ServiceProcess p = restart(stack, name, stack.settings(name));
-        ready.add((System.nanoTime() - t0) / 1e9);
-        rss.add(BenchMachine.rssMiB(p.pid()));
-        own.add(quarkusStartedIn(p.logFile()));
+        try {
+          ServiceProcess p = restart(stack, name, stack.settings(name));
+          ready.add((System.nanoTime() - t0) / 1e9);
+          rss.add(BenchMachine.rssMiB(p.pid()));
+          own.add(quarkusStartedIn(p.logFile()));
+        } catch (IllegalStateException e) {
+          Path kept = out.resolve("start-up-failed-" + name + "-" + (i + 1) + ".log");
+          Files.copy(
+              stack.services().get(name).logFile(),
+              kept,
+              java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          failures.add(
+              name + " run " + (i + 1) + ": " + e.getMessage() + " (its log: " + kept + ")");
+        }
       }
       double readyMedian = BenchStats.median(ready);
       double rssMedian = BenchStats.median(rss);
@@ -1173,6 +1244,19 @@ final class Bench {
           "≤ 3 s / ≤ 200 MB",
           combine(
               BenchReport.atMost(readyMedian, 3), BenchReport.atMost(rssMedian * 1.048576, 200)));
+    }
+    if (!failures.isEmpty()) {
+      s.append("\n**Start-ups that failed** (not in the medians): ")
+          .append(String.join("; ", failures))
+          .append(".\n");
+      report.row(
+          "5",
+          "start-ups that failed",
+          failures.size() + " of " + runs * LocalStack.SERVICES.size(),
+          "-",
+          "-",
+          "none",
+          "**missed**: see section 5");
     }
     s.append("\nSlowest to ready: ")
         .append(worstReadyName)
@@ -1248,6 +1332,19 @@ final class Bench {
                 json.toString()));
     BenchCommand.Result r = BenchCommand.run(command, Duration.ofMinutes(8));
     Files.writeString(out.resolve("drill.log"), r.output());
+    String retried = "";
+    if (r.exitCode() != 0 && startUpFailed(json)) {
+      // A service that did not come up on a busy machine is not a time to mitigate: once more.
+      retried =
+          " (the first attempt failed at start-up: "
+              + firstLine(r.output())
+              + "; this is the"
+              + " second)";
+      progress.step("the drill failed at start-up; once more");
+      Files.deleteIfExists(json);
+      r = BenchCommand.run(command, Duration.ofMinutes(8));
+      Files.writeString(out.resolve("drill-second.log"), r.output());
+    }
     if (!Files.exists(json)) {
       throw new IllegalStateException(
           "the drill wrote no timeline (exit "
@@ -1260,6 +1357,7 @@ final class Bench {
         .append(load)
         .append(". `./clinops drill --json` (exit ")
         .append(r.exitCode())
+        .append(retried)
         .append(") on its own fresh stack after the benchmarks; seconds run")
         .append(" from the triggering event to the automated action. The runbooks' minute-long")
         .append(
@@ -1329,6 +1427,24 @@ final class Bench {
           "all happen",
           "**missed**: see section 6");
     }
+  }
+
+  private static boolean startUpFailed(Path json) {
+    try {
+      JsonNode rows = new ObjectMapper().readTree(json.toFile());
+      return rows.size() == 1 && "start-up".equals(rows.get(0).path("event").asText());
+    } catch (IOException e) {
+      return true;
+    }
+  }
+
+  private static String firstLine(String output) {
+    return output
+        .lines()
+        .filter(l -> l.contains("drill stopped"))
+        .findFirst()
+        .orElse("see drill.log")
+        .strip();
   }
 
   /** "5 min (steps 1-3)" → 5; "within 15 min" → 15; anything without minutes → NaN. */

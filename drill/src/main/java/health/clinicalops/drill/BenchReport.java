@@ -76,6 +76,11 @@ final class BenchReport {
         BenchStats.ratio(measured / goal));
   }
 
+  /** A table cell: a pipe not yet escaped would end the cell. */
+  static String cell(String text) {
+    return text.replace("\n", " ").replaceAll("(?<!\\\\)\\|", "\\\\|");
+  }
+
   void write(Path file, String header) throws IOException {
     StringBuilder md = new StringBuilder(header);
     md.append("\n## Summary\n\n");
@@ -87,13 +92,13 @@ final class BenchReport {
           .append(
               String.join(
                   " | ",
-                  r.item(),
-                  r.what(),
-                  r.measured(),
-                  r.baseline(),
-                  r.ratio(),
-                  r.goal(),
-                  r.verdict()))
+                  cell(r.item()),
+                  cell(r.what()),
+                  cell(r.measured()),
+                  cell(r.baseline()),
+                  cell(r.ratio()),
+                  cell(r.goal()),
+                  cell(r.verdict())))
           .append(" |\n");
     }
     md.append(sections);

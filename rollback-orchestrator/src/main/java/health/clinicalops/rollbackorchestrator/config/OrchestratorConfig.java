@@ -27,6 +27,9 @@ public interface OrchestratorConfig {
   /** Maintenance mode (the ops-state ConfigMap's {@code mode}). */
   Maintenance maintenance();
 
+  /** The public status page, its feeds and the subscriber notices ("Communicate"). */
+  StatusPage statusPage();
+
   /** Escalation policy per severity and the contacts' webhooks. */
   interface Escalation {
 
@@ -245,5 +248,95 @@ public interface OrchestratorConfig {
     /** How often expired leases are written back to normal. */
     @WithDefault("1s")
     Duration leaseSweepInterval();
+  }
+
+  /** The public status page at {@code /status} ("Update status page"). */
+  interface StatusPage {
+
+    /** The page's title (the clinical app's public name). */
+    @WithDefault("Clinical OS")
+    String name();
+
+    /** Id of the page in {@code /api/v2/*.json} ({@code page.id}). */
+    @WithDefault("clinical-ops")
+    String pageId();
+
+    /**
+     * The page's public base URL, used in emails, the Atom feed and {@code page.url} (e.g. {@code
+     * https://status.example.org}); the links are {@code <public-url>/status/...}.
+     */
+    @WithDefault("http://localhost:8080")
+    String publicUrl();
+
+    /**
+     * The components shown, by id ({@code components.<id>.name}, {@code .runbooks}, {@code
+     * .position}, {@code .description}). When none is set: sign-in, clinical notes and audit trail,
+     * each affected by the runbooks that touch it.
+     */
+    Map<String, StatusComponent> components();
+
+    /** How many days of resolved incidents the page, the feed and the JSON list. */
+    @WithDefault("90")
+    int historyDays();
+
+    /** The page reloads itself this often ({@code <meta http-equiv="refresh">}, no JavaScript). */
+    @WithDefault("60")
+    int refreshSeconds();
+
+    /**
+     * The ops-state mode {@code read-only} shows every component as {@code partial_outage} (saving
+     * fails, reading works); {@code degraded_performance} when false.
+     */
+    @WithDefault("true")
+    boolean readOnlyIsPartialOutage();
+
+    /** Email notices to subscribers. */
+    Notices notices();
+  }
+
+  /** One component of the status page. */
+  interface StatusComponent {
+    /** The name visitors read. */
+    String name();
+
+    /** A short public description. */
+    Optional<String> description();
+
+    /** The runbooks whose open incidents affect this component. */
+    List<String> runbooks();
+
+    /** Order on the page (smallest first). */
+    @WithDefault("100")
+    int position();
+  }
+
+  /** "Email affected users if >15 min outage": one email when it lasts, one when it is over. */
+  interface Notices {
+    /**
+     * An outage (a component in partial or major outage) or maintenance lasting longer than this
+     * sends one email to every confirmed subscriber; its end sends one more.
+     */
+    @WithDefault("15m")
+    Duration after();
+
+    /** How often the disruption is checked and pending emails are sent. */
+    @WithDefault("5s")
+    Duration pollInterval();
+
+    /** Sending: attempts before an email is given up (logged, counted). */
+    @WithDefault("10")
+    int maxAttempts();
+
+    /** Sending: first retry delay, doubled on every further attempt. */
+    @WithDefault("10s")
+    Duration initialBackoff();
+
+    /** Sending: longest delay between attempts. */
+    @WithDefault("15m")
+    Duration maxBackoff();
+
+    /** Time one SMTP send may take. */
+    @WithDefault("30s")
+    Duration sendTimeout();
   }
 }

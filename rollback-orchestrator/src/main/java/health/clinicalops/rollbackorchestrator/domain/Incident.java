@@ -46,6 +46,10 @@ public class Incident extends PanacheEntityBase {
   @Column(name = "public_message")
   public String publicMessage;
 
+  /** A public heading an operator gave the incident; the status page's neutral one when empty. */
+  @Column(name = "public_title")
+  public String publicTitle;
+
   @Column(name = "breach_suspected")
   public boolean breachSuspected;
 
@@ -105,6 +109,14 @@ public class Incident extends PanacheEntityBase {
           params.and("severity", s);
         });
     return find(query.toString(), Sort.descending("openedAt", "id"), params).page(0, limit).list();
+  }
+
+  /** Open incidents and those resolved since {@code since}, newest first. */
+  public static List<Incident> openOrResolvedSince(Instant since) {
+    return list(
+        "status <> ?1 or resolvedAt >= ?2 order by openedAt desc, id desc",
+        IncidentStatus.RESOLVED,
+        since);
   }
 
   /**

@@ -10,6 +10,9 @@ import health.clinicalops.rollbackorchestrator.service.IncidentService;
 import health.clinicalops.rollbackorchestrator.service.IncidentSummary;
 import health.clinicalops.rollbackorchestrator.service.IncidentView;
 import health.clinicalops.rollbackorchestrator.service.NoteRequest;
+import health.clinicalops.rollbackorchestrator.service.PostIncidentReportService;
+import health.clinicalops.rollbackorchestrator.service.PostmortemRequest;
+import health.clinicalops.rollbackorchestrator.service.PublicUpdateRequest;
 import health.clinicalops.rollbackorchestrator.service.ResolveRequest;
 import health.clinicalops.rollbackorchestrator.service.StepRequest;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -22,6 +25,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -39,11 +43,17 @@ import java.util.Optional;
 @RolesAllowed({Roles.SERVICE, Roles.OPERATOR})
 public class IncidentResource {
 
+  /** Markdown (RFC 7763). */
+  static final String MARKDOWN = "text/markdown";
+
   private final IncidentService incidents;
+  private final PostIncidentReportService reports;
   private final SecurityIdentity identity;
 
-  IncidentResource(IncidentService incidents, SecurityIdentity identity) {
+  IncidentResource(
+      IncidentService incidents, PostIncidentReportService reports, SecurityIdentity identity) {
     this.incidents = incidents;
+    this.reports = reports;
     this.identity = identity;
   }
 
@@ -120,6 +130,35 @@ public class IncidentResource {
     return incidents
         .resolve(id, request == null ? new ResolveRequest(null, null) : request, Actor.of(identity))
         .orElseThrow(() -> notFound(id));
+  }
+
+  /** A public update for the status page, its JSON and feed (the only public incident text). */
+  @POST
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Path("/{id}/public-updates")
+  @RolesAllowed(Roles.OPERATOR)
+  public IncidentView publish(
+      @PathParam("id") long id, @NotNull @Valid PublicUpdateRequest request) {
+    return incidents.publish(id, request, Actor.of(identity)).orElseThrow(() -> notFound(id));
+  }
+
+  /** The post-incident report as Markdown. */
+  @GET
+  @Path("/{id}/report")
+  @Produces(MARKDOWN + ";charset=UTF-8")
+  @RolesAllowed(Roles.OPERATOR)
+  public String postIncidentReport(@PathParam("id") long id) {
+    return reports.report(id).orElseThrow(() -> notFound(id));
+  }
+
+  /** Root cause and follow-ups of the report (replaces what was written before). */
+  @PUT
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Path("/{id}/postmortem")
+  @RolesAllowed(Roles.OPERATOR)
+  public PostmortemRequest writePostmortem(
+      @PathParam("id") long id, @NotNull @Valid PostmortemRequest request) {
+    return reports.savePostmortem(id, request, Actor.of(identity)).orElseThrow(() -> notFound(id));
   }
 
   private static ProblemException notFound(long id) {

@@ -12,6 +12,7 @@ import health.clinicalops.rollbackorchestrator.domain.Incident;
 import health.clinicalops.rollbackorchestrator.domain.IncidentStatus;
 import health.clinicalops.rollbackorchestrator.domain.IncidentStep;
 import health.clinicalops.rollbackorchestrator.domain.Page;
+import health.clinicalops.rollbackorchestrator.domain.PublicUpdate;
 import health.clinicalops.rollbackorchestrator.domain.StepKind;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -253,12 +254,52 @@ public class IncidentService {
     incident.resolvedBy = by;
     incident.escalationDueAt = null;
     incident.updatedAt = now;
-    if (publicMessage != null) {
+    if (publicMessage != null && !publicMessage.isBlank()) {
       incident.publicMessage = publicMessage;
+      PublicUpdate.of(incident.id, "resolved", publicMessage, by, now).persist();
     }
     IncidentStep.of(incident.id, "incident.resolved", null, by, actor.stepKind(), now).persist();
     audit.record(
         by, "incident.resolved", Map.of("incidentId", incident.id, "dedupKey", incident.dedupKey));
+  }
+
+  /**
+   * Publishes an operator's update of the incident on the status page, the JSON and the feed (the
+   * only incident text they show besides their neutral defaults).
+   */
+  @Transactional
+  public Optional<IncidentView> publish(
+      long id, @NotNull @Valid PublicUpdateRequest request, @NotNull Actor actor) {
+    return Incident.<Incident>findByIdOptional(id)
+        .map(
+            incident -> {
+              if (incident.status == IncidentStatus.RESOLVED) {
+                throw ProblemException.conflict(
+                    "incident " + id + " is resolved: give its closing public message on resolve");
+              }
+              Instant now = Instant.now(clock);
+              String status = request.status() == null ? "identified" : request.status();
+              PublicUpdate.of(incident.id, status, request.message().strip(), actor.name(), now)
+                  .persist();
+              incident.publicMessage = request.message().strip();
+              if (request.title() != null && !request.title().isBlank()) {
+                incident.publicTitle = request.title().strip();
+              }
+              incident.updatedAt = now;
+              IncidentStep.of(
+                      incident.id,
+                      "status-page.updated",
+                      status + ": " + incident.publicMessage,
+                      actor.name(),
+                      actor.stepKind(),
+                      now)
+                  .persist();
+              audit.record(
+                  actor.name(),
+                  "incident.public-update",
+                  Map.of("incidentId", incident.id, "status", status));
+              return view(incident);
+            });
   }
 
   /** Appends a step of rollback-orchestrator's own work (rollbacks, maintenance) to a timeline. */

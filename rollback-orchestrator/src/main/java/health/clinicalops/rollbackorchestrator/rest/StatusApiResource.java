@@ -1,0 +1,48 @@
+package health.clinicalops.rollbackorchestrator.rest;
+
+import health.clinicalops.rollbackorchestrator.service.StatusDocuments;
+import health.clinicalops.rollbackorchestrator.service.StatusPageService;
+import jakarta.annotation.security.PermitAll;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.Map;
+
+/**
+ * The machine-readable status in the layout of hosted status pages ({@code /api/v2/status.json},
+ * {@code /api/v2/summary.json}) and the Atom feed at the path such clients also look for. Public:
+ * the only {@code /api} paths without a token.
+ */
+@Path("/api/v2")
+@PermitAll
+@Produces(MediaType.APPLICATION_JSON)
+public class StatusApiResource {
+
+  private final StatusPageService statusPage;
+  private final StatusDocuments documents;
+
+  StatusApiResource(StatusPageService statusPage, StatusDocuments documents) {
+    this.statusPage = statusPage;
+    this.documents = documents;
+  }
+
+  @GET
+  @Path("/status.json")
+  public Map<String, Object> status() {
+    return documents.status(statusPage.snapshot());
+  }
+
+  @GET
+  @Path("/summary.json")
+  public Map<String, Object> summary() {
+    return documents.summary(statusPage.snapshot());
+  }
+
+  @GET
+  @Path("/incidents.atom")
+  @Produces(StatusPageResource.ATOM)
+  public String feed() {
+    return documents.atom(statusPage.snapshot());
+  }
+}

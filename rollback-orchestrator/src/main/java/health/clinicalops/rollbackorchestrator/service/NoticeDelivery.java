@@ -1,0 +1,129 @@
+package health.clinicalops.rollbackorchestrator.service;
+
+import health.clinicalops.rollbackorchestrator.config.OrchestratorConfig;
+import health.clinicalops.rollbackorchestrator.domain.Notice;
+import health.clinicalops.rollbackorchestrator.domain.NoticeStatus;
+import health.clinicalops.rollbackorchestrator.domain.Subscriber;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.mailer.Mail;
+import io.quarkus.mailer.reactive.ReactiveMailer;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * Sends queued emails through SMTP (quarkus-mailer), one per transaction, the row locked while it
+ * is sent ({@code FOR UPDATE SKIP LOCKED}). A notice is marked SENT only once the SMTP server has
+ * accepted it; a failure (no server, refused, timeout) is logged and retried with exponential
+ * backoff, and the notice is marked FAILED only after the last attempt. An unreachable SMTP server
+ * never stops the service from starting or working.
+ */
+@ApplicationScoped
+public class NoticeDelivery {
+
+  private static final Logger LOG = Logger.getLogger(NoticeDelivery.class);
+  private static final int MAX_PER_TICK = 50;
+
+  private final ReactiveMailer mailer;
+  private final StatusPageService statusPage;
+  private final OrchestratorConfig.Notices config;
+  private final Clock clock;
+  private final MeterRegistry registry;
+
+  NoticeDelivery(
+      ReactiveMailer mailer,
+      StatusPageService statusPage,
+      OrchestratorConfig config,
+      Clock clock,
+      MeterRegistry registry) {
+    this.mailer = mailer;
+    this.statusPage = statusPage;
+    this.config = config.statusPage().notices();
+    this.clock = clock;
+    this.registry = registry;
+  }
+
+  @Scheduled(
+      every = "${clinicalops.rollback-orchestrator.status-page.notices.poll-interval:5s}",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+      identity = "notice-delivery")
+  void onTimer() {
+    try {
+      deliverDue();
+    } catch (RuntimeException e) {
+      LOG.warnf("email delivery failed, retried at the next tick: %s", e.getMessage());
+    }
+  }
+
+  /** Sends due emails; returns how many were attempted. */
+  public int deliverDue() {
+    int attempted = 0;
+    while (attempted < MAX_PER_TICK) {
+      Boolean sentOne = QuarkusTransaction.requiringNew().call(this::deliverOne);
+      if (!Boolean.TRUE.equals(sentOne)) {
+        return attempted;
+      }
+      attempted++;
+    }
+    return attempted;
+  }
+
+  private Boolean deliverOne() {
+    Instant now = Instant.now(clock);
+    List<Notice> due = Notice.lockDue(now, 1);
+    if (due.isEmpty()) {
+      return false;
+    }
+    Notice notice = due.get(0);
+    Subscriber subscriber = Subscriber.findById(notice.subscriberId);
+    notice.attempts++;
+    try {
+      Mail mail =
+          Mail.withText(subscriber.email, notice.subject, notice.body)
+              .addHeader("Auto-Submitted", "auto-generated")
+              .addHeader(
+                  "List-Unsubscribe",
+                  "<"
+                      + statusPage.pageUrl()
+                      + "/subscriptions/unsubscribe?token="
+                      + subscriber.token
+                      + ">");
+      mailer.send(mail).await().atMost(config.sendTimeout());
+      notice.status = NoticeStatus.SENT;
+      notice.sentAt = Instant.now(clock);
+      notice.lastError = null;
+      registry
+          .counter(
+              "clinicalops_rollback_orchestrator_emails_sent_total", "kind", notice.kind.name())
+          .increment();
+    } catch (RuntimeException e) {
+      notice.lastError = String.valueOf(e.getMessage());
+      if (notice.attempts >= config.maxAttempts()) {
+        notice.status = NoticeStatus.FAILED;
+        LOG.errorf(
+            "email %d (%s) given up after %d attempts: %s",
+            notice.id, notice.kind, notice.attempts, e.getMessage());
+        registry
+            .counter(
+                "clinicalops_rollback_orchestrator_emails_failed_total", "kind", notice.kind.name())
+            .increment();
+      } else {
+        notice.nextAttemptAt = now.plus(backoff(notice.attempts));
+        LOG.warnf(
+            "email %d (%s) not sent (attempt %d), retrying at %s: %s",
+            notice.id, notice.kind, notice.attempts, notice.nextAttemptAt, e.getMessage());
+      }
+    }
+    return true;
+  }
+
+  Duration backoff(int attempts) {
+    Duration delay = config.initialBackoff().multipliedBy(1L << Math.min(attempts - 1, 20));
+    return delay.compareTo(config.maxBackoff()) > 0 ? config.maxBackoff() : delay;
+  }
+}

@@ -82,6 +82,36 @@ so the service's own default applies. Call with (dict "root" $ "name" "<service>
 {{- $_ := set $p (printf "%s.escalation.%s-levels" $pre $level) (join "," (index $x (printf "%sLevels" $level))) -}}
 {{- $_ := set $p (printf "%s.escalation.%s-ack-deadline" $pre $level) (index $x (printf "%sAckDeadline" $level)) -}}
 {{- end -}}
+{{- $sp := $root.Values.statusPage -}}
+{{- $_ := set $p (printf "%s.status-page.name" $pre) $sp.name -}}
+{{- $_ := set $p (printf "%s.status-page.page-id" $pre) $sp.pageId -}}
+{{- if $sp.publicUrl -}}
+{{- $_ := set $p (printf "%s.status-page.public-url" $pre) $sp.publicUrl -}}
+{{- end -}}
+{{- $_ := set $p (printf "%s.status-page.history-days" $pre) $sp.historyDays -}}
+{{- $_ := set $p (printf "%s.status-page.refresh-seconds" $pre) $sp.refreshSeconds -}}
+{{- $_ := set $p (printf "%s.status-page.read-only-is-partial-outage" $pre) $sp.readOnlyIsPartialOutage -}}
+{{- $_ := set $p (printf "%s.status-page.notices.after" $pre) $sp.noticeAfter -}}
+{{- range $id, $c := $sp.components -}}
+{{- $_ := set $p (printf "%s.status-page.components.%s.name" $pre $id) $c.name -}}
+{{- $_ := set $p (printf "%s.status-page.components.%s.runbooks" $pre $id) (join "," $c.runbooks) -}}
+{{- if $c.description -}}
+{{- $_ := set $p (printf "%s.status-page.components.%s.description" $pre $id) $c.description -}}
+{{- end -}}
+{{- if $c.position -}}
+{{- $_ := set $p (printf "%s.status-page.components.%s.position" $pre $id) $c.position -}}
+{{- end -}}
+{{- end -}}
+{{- if $sp.smtp.host -}}
+{{- $_ := set $p "quarkus.mailer.host" $sp.smtp.host -}}
+{{- $_ := set $p "quarkus.mailer.port" $sp.smtp.port -}}
+{{- $_ := set $p "quarkus.mailer.from" $sp.smtp.from -}}
+{{- $_ := set $p "quarkus.mailer.start-tls" $sp.smtp.startTls -}}
+{{- $_ := set $p "quarkus.mailer.tls" $sp.smtp.tls -}}
+{{- if $sp.smtp.username -}}
+{{- $_ := set $p "quarkus.mailer.username" $sp.smtp.username -}}
+{{- end -}}
+{{- end -}}
 {{- $_ := set $p (printf "%s.escalation.breach-contacts" $pre) (join "," $x.breachContacts) -}}
 {{- range $contact, $c := $x.contacts -}}
 {{- $_ := set $p (printf "%s.escalation.contacts.%s.format" $pre $contact) ($c.format | default "generic") -}}

@@ -1,6 +1,13 @@
 package health.clinicalops.drill;
 
 import health.clinicalops.testing.EmbeddedPostgresServer;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Set;
 
 /**
  * The clinical app's database as the drill seeds it: the app's own tables ({@code "User"}, {@code
@@ -47,5 +54,30 @@ final class AppDatabase {
             + "), 'note ' || i FROM generate_series(1, "
             + notes
             + ") AS i ON CONFLICT DO NOTHING");
+  }
+
+  /** How many of the audit events {@code ids} are in {@code "AuditLog"}. */
+  static long storedAuditEvents(EmbeddedPostgresServer postgres, Set<String> ids)
+      throws SQLException {
+    try (Connection c = postgres.connect(APP);
+        PreparedStatement query =
+            c.prepareStatement("SELECT count(*) FROM \"AuditLog\" WHERE id = ANY (?)")) {
+      Array array = c.createArrayOf("text", ids.toArray());
+      query.setArray(1, array);
+      try (ResultSet rs = query.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  /** The row count of one of the app's tables. */
+  static long count(EmbeddedPostgresServer postgres, String table) throws SQLException {
+    try (Connection c = postgres.connect(APP);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM \"" + table + "\"")) {
+      rs.next();
+      return rs.getLong(1);
+    }
   }
 }

@@ -1,10 +1,5 @@
 package health.clinicalops.drill;
 
-import java.sql.Array;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
@@ -96,7 +91,7 @@ final class DatabaseOutageScenario {
           Duration.ofSeconds(60),
           () -> Health.readinessData(auditKeeper, "audit-spool").path("spoolDepth").asInt(-1) == 0);
       Set<String> acknowledged = stream.acknowledged();
-      long stored = countStored(acknowledged);
+      long stored = AppDatabase.storedAuditEvents(stack.postgres(), acknowledged);
       String note =
           acknowledged.size()
               + " acknowledged, "
@@ -108,19 +103,6 @@ final class DatabaseOutageScenario {
         timeline.passed(AUDIT_RUNBOOK, back, "zero audit events lost", restarted, "-", note);
       } else {
         timeline.failed(AUDIT_RUNBOOK, back, "zero audit events lost", restarted, "-", note);
-      }
-    }
-  }
-
-  private long countStored(Set<String> ids) throws SQLException {
-    try (Connection c = stack.postgres().connect(AppDatabase.APP);
-        PreparedStatement query =
-            c.prepareStatement("SELECT count(*) FROM \"AuditLog\" WHERE id = ANY (?)")) {
-      Array array = c.createArrayOf("text", ids.toArray());
-      query.setArray(1, array);
-      try (ResultSet rs = query.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
       }
     }
   }

@@ -10,6 +10,9 @@ import java.util.Map;
  */
 final class DrillSettings {
 
+  /** pg_dump and pg_restore 15 for the database rollback (Debian's postgresql-client-15). */
+  static final String PG_CLIENT_BIN = "/usr/lib/postgresql/15/bin";
+
   private DrillSettings() {}
 
   static Map<String, String> forService(String name, LocalStack stack) {
@@ -53,6 +56,13 @@ final class DrillSettings {
       }
       case "rollback-orchestrator" -> {
         s.put("clinicalops.rollback-orchestrator.rollback.mode", "auto");
+        s.put("clinicalops.rollback-orchestrator.rollback.cooldown", "20s");
+        String database = "clinicalops.rollback-orchestrator.database-rollback.";
+        s.put(database + "jdbc-url", stack.postgres().jdbcUrl(AppDatabase.APP));
+        s.put(database + "username", stack.postgres().username());
+        s.put(database + "password", stack.postgres().password());
+        s.put(database + "bin-directory", PG_CLIENT_BIN);
+        s.put(database + "backup-directory", stack.workDir().resolve("backups").toString());
         String contacts = "clinicalops.rollback-orchestrator.escalation.contacts.";
         for (String contact :
             new String[] {

@@ -21,15 +21,20 @@ final class LocalStack implements AutoCloseable {
   static final String SERVICE_TOKEN = "drill-service-token";
   static final String OPERATOR_TOKEN = "drill-operator-token";
 
-  /** Service name → local port, the same as each service's %dev port. */
+  /**
+   * Service name → local port: by default 8081–8085, each service's %dev port; the system property
+   * {@code clinops.port-base} moves them (the end-to-end test uses its own, so that it does not
+   * collide with a {@code ./clinops up} left running).
+   */
   static final Map<String, Integer> SERVICES = new LinkedHashMap<>();
 
   static {
-    SERVICES.put("auth-guard", 8081);
-    SERVICES.put("db-sentinel", 8082);
-    SERVICES.put("audit-keeper", 8083);
-    SERVICES.put("error-watch", 8084);
-    SERVICES.put("rollback-orchestrator", 8085);
+    int base = Integer.getInteger("clinops.port-base", 8080);
+    SERVICES.put("auth-guard", base + 1);
+    SERVICES.put("db-sentinel", base + 2);
+    SERVICES.put("audit-keeper", base + 3);
+    SERVICES.put("error-watch", base + 4);
+    SERVICES.put("rollback-orchestrator", base + 5);
   }
 
   private final Path repo;
@@ -45,7 +50,8 @@ final class LocalStack implements AutoCloseable {
 
   LocalStack(Path repo, Progress progress) {
     this.repo = repo;
-    this.workDir = repo.resolve(".clinops");
+    this.workDir =
+        Path.of(System.getProperty("clinops.work-dir", repo.resolve(".clinops").toString()));
     this.progress = progress;
   }
 

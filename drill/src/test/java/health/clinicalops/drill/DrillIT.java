@@ -60,7 +60,14 @@ class DrillIT {
             "P0 incident, CTO paged",
             "audit-keeper spools events, answers 202",
             "db-sentinel returns mode=normal",
-            "zero audit events lost")) {
+            "zero audit events lost",
+            "code-only rollback refused (schema 43 vs 42)",
+            "maintenance mode on, writes stopped",
+            "current state backed up (pg_dump)",
+            "pre-deploy backup restored (pg_restore)",
+            "v2.0.5 deployed (schema 42)",
+            "integrity counts verified",
+            "writes resumed, mode=normal")) {
       assertTrue(actions.contains(expected), "the drill checks: " + expected);
     }
     timeline.rows().forEach(row -> assertTrue(row.ok(), row.action() + ": " + row.note()));

@@ -724,7 +724,7 @@ final class Bench {
             .output();
     s.append("\nThe answers. (a) counts exact messages, so each bug whose message carries an id is")
         .append(" split into thousands of rows of count 1-3 and the top ten say nothing:\n\n```\n")
-        .append(aOut.strip())
+        .append(aOut.replaceAll("^\\n+", "").stripTrailing())
         .append("\n```\n\nerror-watch's file mode parses every line and groups by")
         .append(" fingerprint (its own step-1 rows, identical to (a)'s, are printed too and")
         .append(" left out here):\n\n```\n")

@@ -45,6 +45,7 @@ class SubscriberNoticeTest {
   @Inject DisruptionNotifier notifier;
 
   String confirmed;
+  String alsoConfirmed;
   String unconfirmed;
 
   @BeforeEach
@@ -56,6 +57,7 @@ class SubscriberNoticeTest {
     String run = UUID.randomUUID().toString().substring(0, 8);
     confirmed = "alice-" + run + "@example.org";
     unconfirmed = "bob-" + run + "@example.org";
+    alsoConfirmed = "carol-" + run + "@example.org";
   }
 
   @AfterEach
@@ -75,6 +77,7 @@ class SubscriberNoticeTest {
   @Test
   void aSixteenMinuteOutageSendsOneEmailToEachConfirmedSubscriberAndOneOnResolution() {
     subscribeAndConfirm(confirmed);
+    subscribeAndConfirm(alsoConfirmed);
     subscribe(unconfirmed);
     await().atMost(Duration.ofSeconds(10)).until(() -> mails(unconfirmed).size() == 1);
     assertTrue(mails(unconfirmed).get(0).contains("Confirm the subscription"));
@@ -98,7 +101,10 @@ class SubscriberNoticeTest {
     assertNotNull(notifier.check().startedNoticeAt);
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> mailsWithSubject(confirmed, "service disruption (").size() == 1);
+        .until(
+            () ->
+                mailsWithSubject(confirmed, "service disruption (").size() == 1
+                    && mailsWithSubject(alsoConfirmed, "service disruption (").size() == 1);
     String started = mailsWithSubject(confirmed, "service disruption (").get(0);
     assertTrue(started.contains("Sign-in: Partial outage"), started);
     assertTrue(started.contains("/status/subscriptions/unsubscribe?token="), started);
@@ -132,7 +138,11 @@ class SubscriberNoticeTest {
     await()
         .during(Duration.ofSeconds(2))
         .atMost(Duration.ofSeconds(4))
-        .until(() -> mails(confirmed).size() == 2 && mails(unconfirmed).size() == 1);
+        .until(
+            () ->
+                mails(confirmed).size() == 2
+                    && mails(alsoConfirmed).size() == 2
+                    && mails(unconfirmed).size() == 1);
     mails(confirmed)
         .forEach(
             body -> assertTrue(body.contains("/status/subscriptions/unsubscribe?token="), body));

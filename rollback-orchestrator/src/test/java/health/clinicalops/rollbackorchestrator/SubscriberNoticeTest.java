@@ -3,6 +3,8 @@ package health.clinicalops.rollbackorchestrator;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -182,6 +184,15 @@ class SubscriberNoticeTest {
                                           n.status == NoticeStatus.PENDING
                                               && n.attempts >= 1
                                               && n.lastError != null)));
+      // Readiness stays UP (the outage is handled) and shows the email waiting.
+      given()
+          .get("/q/health/ready")
+          .then()
+          .statusCode(200)
+          .body("checks.find { it.name == 'subscriber-emails' }.status", equalTo("UP"))
+          .body(
+              "checks.find { it.name == 'subscriber-emails' }.data.retryingEmails",
+              greaterThanOrEqualTo(1));
     } finally {
       SmtpTestResource.restart();
     }

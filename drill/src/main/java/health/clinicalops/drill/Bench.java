@@ -722,8 +722,9 @@ final class Bench {
         BenchCommand.run(
                 List.of(java, "-jar", jar, "top-errors", logs.toString()), Duration.ofMinutes(3))
             .output();
-    s.append("\nThe answers. (a) counts exact messages, so each bug whose message carries an id is")
-        .append(" split into thousands of rows of count 1-3 and the top ten say nothing:\n\n```\n")
+    s.append("\nThe answers. (a) counts exact messages, so each bug whose message carries an id or")
+        .append(" an address is split into many small rows; its top ten show at most one of those")
+        .append(" bugs, under-counted, and miss the largest ones:\n\n```\n")
         .append(aOut.replaceAll("^\\n+", "").stripTrailing())
         .append("\n```\n\nerror-watch's file mode parses every line and groups by")
         .append(" fingerprint (its own step-1 rows, identical to (a)'s, are printed too and")

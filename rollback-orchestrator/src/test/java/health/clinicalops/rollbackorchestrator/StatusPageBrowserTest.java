@@ -130,6 +130,8 @@ class StatusPageBrowserTest {
     WebElement email = browser.findElement(By.id("email"));
     assertEquals("email", email.getAttribute("type"));
     assertEquals(1, browser.findElements(By.cssSelector("label[for=email]")).size());
+    assertTrue(
+        browser.findElement(By.id("subscribe")).getText().contains("longer than 15 minutes"));
     screenshot("1-during-p1.png");
 
     browser.manage().window().setSize(new Dimension(390, 844));

@@ -246,7 +246,8 @@ class SubscriberNoticeTest {
         .get("/status/subscriptions/confirm?token=" + token)
         .then()
         .statusCode(200)
-        .body(containsString("Confirm subscription"));
+        .body(containsString("Confirm subscription"))
+        .body(containsString("lasts longer than 15 minutes"));
     given()
         .contentType(ContentType.URLENC)
         .formParam("token", token)

@@ -108,8 +108,9 @@ public class StatusPageResource {
     return Response.ok(
             message(
                 "Confirm your subscription",
-                "Confirm that you want an email when an outage or maintenance lasts longer than"
-                    + " 15 minutes, and one when it is over.",
+                "Confirm that you want an email when an outage or maintenance lasts longer than "
+                    + statusPage.noticeAfterText()
+                    + ", and one when it is over.",
                 "/status/subscriptions/confirm",
                 token,
                 "Confirm subscription"))
@@ -127,8 +128,9 @@ public class StatusPageResource {
     return Response.ok(
             message(
                 "Subscription confirmed",
-                "You will get an email when an outage or maintenance lasts longer than 15"
-                    + " minutes, and one when it is over. Every email has an unsubscribe link.",
+                "You will get an email when an outage or maintenance lasts longer than "
+                    + statusPage.noticeAfterText()
+                    + ", and one when it is over. Every email has an unsubscribe link.",
                 null,
                 null,
                 null))

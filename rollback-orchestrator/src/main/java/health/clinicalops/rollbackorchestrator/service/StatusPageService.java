@@ -188,7 +188,17 @@ public class StatusPageService {
         open,
         history,
         config.historyDays(),
-        config.refreshSeconds());
+        config.refreshSeconds(),
+        noticeAfterText());
+  }
+
+  /** The notice threshold in words, e.g. "15 minutes". */
+  public String noticeAfterText() {
+    Duration after = config.notices().after();
+    long minutes = after.toMinutes();
+    return minutes >= 1 && after.toSecondsPart() == 0
+        ? minutes + (minutes == 1 ? " minute" : " minutes")
+        : after.toSeconds() + " seconds";
   }
 
   /** The page's public name. */

@@ -19,7 +19,8 @@ public record StatusSnapshot(
     List<PublicIncidentView> openIncidents,
     List<PublicIncidentView> history,
     int historyDays,
-    int refreshSeconds) {
+    int refreshSeconds,
+    String noticeAfter) {
 
   /** The heading of the page's overall state. */
   public String overallLabel() {

@@ -7,9 +7,10 @@ import java.util.regex.Pattern;
 /**
  * Turns an error message into its fingerprint: the message with the parts that vary between
  * occurrences of the same error (UUIDs, emails, IP addresses and ports, hex and other ids, line and
- * column numbers, numbers) replaced by placeholders, so "Rate limit exceeded for 203.0.113.7" and
- * "... for 198.51.100.2" count as one error. A message with no variable part is its own
- * fingerprint. Results are cached (messages repeat). Plain Java, thread-safe.
+ * column numbers, numbers, also those with a unit) replaced by placeholders, so "Rate limit
+ * exceeded for 203.0.113.7" and "... for 198.51.100.2" count as one error. A message with no
+ * variable part is its own fingerprint. Results are cached (messages repeat). Plain Java,
+ * thread-safe.
  */
 public final class ErrorFingerprint {
 
@@ -40,6 +41,8 @@ public final class ErrorFingerprint {
         "<hex>"),
     new Rule(Pattern.compile("\\b[A-Za-z]+[-_]\\d[\\w-]*"), "<id>"),
     new Rule(Pattern.compile("\\b(?=[A-Za-z_-]*\\d)(?=\\w*[A-Za-z])[\\w-]{16,}\\b"), "<id>"),
+    // Quantities with a unit ("after 5210ms", "12MB"): the number goes, the unit stays.
+    new Rule(Pattern.compile("(?<![\\w<])\\d+(?:\\.\\d+)?(?=[A-Za-z]{1,3}\\b)"), "<n>"),
     new Rule(Pattern.compile("(?<![\\w<])\\d+(?:\\.\\d+)*\\b"), "<n>"),
   };
 

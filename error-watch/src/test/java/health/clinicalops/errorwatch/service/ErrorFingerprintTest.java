@@ -33,6 +33,9 @@ class ErrorFingerprintTest {
         "listen EADDRINUSE on port <port>", ErrorFingerprint.of("listen EADDRINUSE on port 3000"));
     assertEquals("Connection to <ip> lost", ErrorFingerprint.of("Connection to 2001:db8::1 lost"));
     assertEquals("Object <hex> freed", ErrorFingerprint.of("Object 0x7ffd5e8c freed"));
+    assertEquals(
+        "Request timeout after <n>ms", ErrorFingerprint.of("Request timeout after 5210ms"));
+    assertEquals("Payload of <n>MB too large", ErrorFingerprint.of("Payload of 12.5MB too large"));
   }
 
   @Test

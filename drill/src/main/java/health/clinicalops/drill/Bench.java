@@ -147,11 +147,11 @@ final class Bench {
         + "; "
         + BenchCommand.version(psql(), "--version")
         + ".\n\n"
-        + "**The machine was shared** with other builds while this ran (the load average before"
-        + " each benchmark is given in its section; above 2.0 on 2 cores means something else was"
-        + " running). Load generator and services share the same 2 cores, so every figure here is a"
-        + " lower bound of what the service does on cores of its own; a rerun on a quiet machine"
-        + " may differ. Each figure is the median of "
+        + "The load average before each benchmark is given in its section: it counts the"
+        + " benchmarks' own processes too, and far above the number of cores means something else"
+        + " was running. Load generator and services share the same cores, so every figure here"
+        + " is a lower bound of what the service does on cores of its own. Each figure is the"
+        + " median of "
         + runs
         + " runs, and its baseline was measured in the same run, interleaved where possible, so"
         + " the ratios are fairer than the absolute figures. The services run as in the drill: JVM"

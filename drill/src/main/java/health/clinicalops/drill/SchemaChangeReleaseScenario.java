@@ -48,7 +48,14 @@ final class SchemaChangeReleaseScenario {
               LocalStack.SERVICE_TOKEN,
               "{\"name\":\"" + BACKUP + "\"}");
       if (!backup.ok()) {
-        System.err.println("pre-deploy backup failed: " + backup.status() + " " + backup.body());
+        timeline.failed(
+            RUNBOOK,
+            "the pipeline deploys v2.1.0",
+            "pre-deploy backup " + BACKUP,
+            Instant.now(),
+            "-",
+            backup.status() + " " + backup.body());
+        return;
       }
       stack.app().deploy(MIGRATING, "43");
       stack

@@ -15,6 +15,7 @@ import health.clinicalops.rollbackorchestrator.domain.Notice;
 import health.clinicalops.rollbackorchestrator.domain.NoticeStatus;
 import health.clinicalops.rollbackorchestrator.domain.Subscriber;
 import health.clinicalops.rollbackorchestrator.service.DisruptionNotifier;
+import health.clinicalops.testing.TestClock;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import health.clinicalops.errorwatch.testsupport.GeneratedLogDump;
-import health.clinicalops.errorwatch.testsupport.TestClock;
 import health.clinicalops.testing.PostgresTestResource;
+import health.clinicalops.testing.TestClock;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;

@@ -1,5 +1,6 @@
 package health.clinicalops.drill;
 
+import health.clinicalops.testing.Directories;
 import health.clinicalops.testing.EmbeddedPostgresServer;
 import health.clinicalops.testing.EmbeddedRedisServer;
 import java.nio.file.Files;
@@ -58,7 +59,7 @@ final class LocalStack implements AutoCloseable {
   void start() throws Exception {
     Files.createDirectories(workDir);
     // Backups of an earlier run's database: restoring one into this run's would be wrong.
-    deleteRecursively(workDir.resolve("backups"));
+    Directories.deleteRecursively(workDir.resolve("backups"));
     progress.step("starting PostgreSQL 15 (the app database, and one for the ops services)");
     postgres = EmbeddedPostgresServer.start();
     AppDatabase.seed(postgres, 50, 200);
@@ -158,17 +159,6 @@ final class LocalStack implements AutoCloseable {
     settings.put(prefix + "password", server.password());
     // Five JVMs start at once on a small machine: give the first connection time.
     settings.put(prefix + "jdbc.acquisition-timeout", "30s");
-  }
-
-  private static void deleteRecursively(Path dir) throws java.io.IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 
   Path workDir() {

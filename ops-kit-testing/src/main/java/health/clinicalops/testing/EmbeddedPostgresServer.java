@@ -14,7 +14,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -154,7 +153,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
       stop();
     }
     if (deleteOnClose) {
-      deleteRecursively(baseDir);
+      Directories.deleteRecursively(baseDir);
     }
   }
 
@@ -302,7 +301,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
       } catch (IOException alreadyThere) {
         // Another JVM extracted the same binaries first; theirs are as good as ours.
-        deleteRecursively(staging);
+        Directories.deleteRecursively(staging);
       }
       return target;
     } catch (IOException e) {
@@ -313,17 +312,6 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   private static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
-    }
-  }
-
-  static void deleteRecursively(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

@@ -1,8 +1,5 @@
 package health.clinicalops.authguard.repository;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import health.clinicalops.authguard.domain.Attack;
 import health.clinicalops.authguard.domain.AttackClass;
 import io.agroal.api.AgroalDataSource;
@@ -17,7 +14,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Timeout;
@@ -31,14 +27,13 @@ public class AttackRepository {
   private static final String COLUMNS =
       "dedup_key, attack_class, subject, first_seen, last_seen, failures, sessions_revoked,"
           + " shadow, evidence::text";
-  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
   private final AgroalDataSource dataSource;
-  private final ObjectMapper mapper;
+  private final EvidenceJson evidence;
 
-  AttackRepository(AgroalDataSource dataSource, ObjectMapper mapper) {
+  AttackRepository(AgroalDataSource dataSource, EvidenceJson evidence) {
     this.dataSource = dataSource;
-    this.mapper = mapper;
+    this.evidence = evidence;
   }
 
   /**
@@ -68,7 +63,7 @@ public class AttackRepository {
       ps.setLong(6, attack.failures());
       ps.setBoolean(7, attack.sessionsRevoked());
       ps.setBoolean(8, attack.shadow());
-      ps.setString(9, json(attack.evidence()));
+      ps.setString(9, evidence.write(attack.evidence()));
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         return rs.getBoolean(1);
@@ -106,28 +101,12 @@ public class AttackRepository {
                   rs.getLong(6),
                   rs.getBoolean(7),
                   rs.getBoolean(8),
-                  parse(rs.getString(9))));
+                  evidence.read(rs.getString(9))));
         }
       }
       return attacks;
     } catch (SQLException e) {
       throw new IllegalStateException("cannot read attacks: " + e.getMessage(), e);
-    }
-  }
-
-  private String json(Map<String, Object> value) {
-    try {
-      return mapper.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("evidence is not JSON", e);
-    }
-  }
-
-  private Map<String, Object> parse(String json) {
-    try {
-      return json == null ? Map.of() : mapper.readValue(json, MAP);
-    } catch (JsonProcessingException e) {
-      return Map.of("unreadable", json);
     }
   }
 }

@@ -1,8 +1,5 @@
 package health.clinicalops.authguard.repository;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import health.clinicalops.authguard.domain.IpBlock;
 import io.agroal.api.AgroalDataSource;
 import io.smallrye.faulttolerance.api.CircuitBreakerName;
@@ -32,14 +29,13 @@ public class BlockRepository {
   private static final String COLUMNS =
       "id, ip, reason, origin, created_by, created_at, expires_at, offence, shadow, lifted_at,"
           + " lifted_by, evidence::text";
-  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
   private final AgroalDataSource dataSource;
-  private final ObjectMapper mapper;
+  private final EvidenceJson evidence;
 
-  BlockRepository(AgroalDataSource dataSource, ObjectMapper mapper) {
+  BlockRepository(AgroalDataSource dataSource, EvidenceJson evidence) {
     this.dataSource = dataSource;
-    this.mapper = mapper;
+    this.evidence = evidence;
   }
 
   /** A new block to write. */
@@ -80,7 +76,7 @@ public class BlockRepository {
           ps.setTimestamp(6, Timestamp.from(block.expiresAt()));
           ps.setInt(7, block.offence());
           ps.setBoolean(8, block.shadow());
-          ps.setString(9, json(block.evidence()));
+          ps.setString(9, evidence.write(block.evidence()));
           try (ResultSet rs = ps.executeQuery()) {
             if (rs.next()) {
               IpBlock created = read(rs);
@@ -223,22 +219,6 @@ public class BlockRepository {
         rs.getBoolean(9),
         lifted == null ? null : lifted.toInstant(),
         rs.getString(11),
-        parse(rs.getString(12)));
-  }
-
-  private String json(Map<String, Object> value) {
-    try {
-      return mapper.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("evidence is not JSON", e);
-    }
-  }
-
-  private Map<String, Object> parse(String json) {
-    try {
-      return json == null ? Map.of() : mapper.readValue(json, MAP);
-    } catch (JsonProcessingException e) {
-      return Map.of("unreadable", json);
-    }
+        evidence.read(rs.getString(12)));
   }
 }

@@ -123,7 +123,6 @@ public class NoticeDelivery {
   }
 
   Duration backoff(int attempts) {
-    Duration delay = config.initialBackoff().multipliedBy(1L << Math.min(attempts - 1, 20));
-    return delay.compareTo(config.maxBackoff()) > 0 ? config.maxBackoff() : delay;
+    return RetryBackoff.after(attempts, config.initialBackoff(), config.maxBackoff());
   }
 }

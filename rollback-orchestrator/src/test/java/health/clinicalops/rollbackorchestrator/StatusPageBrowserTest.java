@@ -28,6 +28,8 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * What a visitor sees on /status in a real browser: Debian's headless Chromium driven by Selenium
@@ -160,7 +162,12 @@ class StatusPageBrowserTest {
 
     // Subscribing works without JavaScript: a plain form post.
     browser.findElement(By.id("email")).sendKeys("visitor@example.org");
+    WebElement formPageHeading = browser.findElement(By.tagName("h1"));
     browser.findElement(By.cssSelector("#subscribe button[type=submit]")).click();
+    // A click does not wait for the navigation it starts: wait for the next page to replace this.
+    WebDriverWait navigation = new WebDriverWait(browser, Duration.ofSeconds(15));
+    navigation.until(ExpectedConditions.stalenessOf(formPageHeading));
+    navigation.until(ExpectedConditions.presenceOfElementLocated(By.tagName("h1")));
     assertEquals("Check your inbox", browser.findElement(By.tagName("h1")).getText());
     screenshot("4-subscribed.png");
   }

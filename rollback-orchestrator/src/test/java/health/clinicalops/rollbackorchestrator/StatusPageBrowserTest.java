@@ -68,6 +68,12 @@ class StatusPageBrowserTest {
         "--no-sandbox",
         "--disable-dev-shm-usage",
         "--disable-gpu",
+        // The CI machine has no network: without these Chromium keeps trying Google's hosts.
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-quic",
+        "--no-first-run",
         "--window-size=1280,1000",
         "--lang=en-GB");
     ChromeDriverService service =

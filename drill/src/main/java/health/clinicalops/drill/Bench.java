@@ -993,33 +993,14 @@ final class Bench {
     long t0 = System.nanoTime();
     HttpResponse<String> response = postArchive(keeper);
     double archiveSeconds = (System.nanoTime() - t0) / 1e9;
-    String firstFailure = null;
     if (response.statusCode() != 201) {
-      // Keep the failure (it is a finding), then measure once more with a longer JDBC socket
-      // timeout, so that the figure exists; the report says which run is which.
-      firstFailure =
-          "answered "
+      throw new IllegalStateException(
+          "POST /archives answered "
               + response.statusCode()
               + " after "
               + BenchStats.num(archiveSeconds)
               + " s: "
-              + response.body();
-      progress.step("audit-keeper: archive failed, again with socketTimeout=600");
-      settings.put("quarkus.datasource.jdbc.additional-jdbc-properties.socketTimeout", "600");
-      keeper = restart(stack, "audit-keeper", settings);
-      loadArchive = BenchMachine.loadAverage();
-      t0 = System.nanoTime();
-      response = postArchive(keeper);
-      archiveSeconds = (System.nanoTime() - t0) / 1e9;
-      if (response.statusCode() != 201) {
-        throw new IllegalStateException(
-            "POST /archives "
-                + firstFailure
-                + "; again with socketTimeout=600: "
-                + response.statusCode()
-                + ": "
-                + response.body());
-      }
+              + response.body());
     }
     JsonNode result = new ObjectMapper().readTree(response.body());
     long archived = result.path("manifest").path("rowCount").asLong(result.path("rows").asLong(-1));
@@ -1030,25 +1011,6 @@ final class Bench {
     }
     double copyMedian = BenchStats.median(plain);
     double ratio = archiveSeconds / copyMedian;
-    if (firstFailure != null) {
-      s.append("**With audit-keeper's own settings the archive failed** (")
-          .append(cell(firstFailure))
-          .append("): its datasource sets the JDBC `socketTimeout=15` (seconds), and the one")
-          .append(
-              " transaction that writes the tombstone and deletes the rows ran longer than that")
-          .append(
-              " on this machine. Nothing was deleted (the service kept its promise). The figure")
-          .append(" below is a second run after restarting audit-keeper with")
-          .append(" `quarkus.datasource.jdbc.additional-jdbc-properties.socketTimeout=600`.\n\n");
-      report.row(
-          "4",
-          "archive with audit-keeper's own settings (socketTimeout 15 s)",
-          "failed: " + cell(firstFailure.substring(0, Math.min(120, firstFailure.length()))) + "…",
-          "-",
-          "-",
-          "archives",
-          "**missed**: failed, nothing deleted (see 4b)");
-    }
     s.append("Load average before the `\\copy` runs: ")
         .append(load)
         .append("; before the archive: ")

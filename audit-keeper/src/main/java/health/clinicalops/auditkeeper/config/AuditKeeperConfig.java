@@ -66,6 +66,14 @@ public interface AuditKeeperConfig {
     /** Directory of the gzip CSV archives and their manifests; a PersistentVolume in Kubernetes. */
     @WithDefault("/var/lib/audit-keeper/archive")
     Path directory();
+
+    /**
+     * How long one archive statement (the COPY, the DELETE) may wait for the database. The
+     * datasource's {@code socketTimeout} (15 s) is for the write path; deleting a million rows
+     * takes longer.
+     */
+    @WithDefault("30m")
+    Duration statementTimeout();
   }
 
   interface Database {

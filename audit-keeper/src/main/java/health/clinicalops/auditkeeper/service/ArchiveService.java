@@ -134,6 +134,7 @@ public class ArchiveService {
    */
   public Optional<ArchiveManifest> export(Instant cutoff) {
     try (Connection c = dataSource.getConnection()) {
+      int writePathTimeout = allowLongStatements(c);
       c.setAutoCommit(false);
       c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
       try {
@@ -143,6 +144,8 @@ public class ArchiveService {
       } catch (SQLException | IOException | RuntimeException e) {
         AuditLogRepository.rollbackQuietly(c);
         throw e;
+      } finally {
+        c.setNetworkTimeout(Runnable::run, writePathTimeout);
       }
     } catch (SQLException e) {
       throw ProblemException.unavailable(
@@ -250,6 +253,7 @@ public class ArchiveService {
       throw ProblemException.conflict(detail);
     }
     try (Connection c = dataSource.getConnection()) {
+      int writePathTimeout = allowLongStatements(c);
       c.setAutoCommit(false);
       try {
         long deleted = deleteWithTombstone(c, manifest);
@@ -259,6 +263,8 @@ public class ArchiveService {
       } catch (SQLException | RuntimeException e) {
         AuditLogRepository.rollbackQuietly(c);
         throw e;
+      } finally {
+        c.setNetworkTimeout(Runnable::run, writePathTimeout);
       }
     } catch (SQLException e) {
       throw ProblemException.conflict(
@@ -266,6 +272,17 @@ public class ArchiveService {
               + AuditWriter.describe(e)
               + "); nothing was deleted, the archive file is kept");
     }
+  }
+
+  /**
+   * Lets statements on {@code c} wait up to {@code retention.statement-timeout}; returns the
+   * connection's own timeout, which the caller puts back (the pool does not reset it).
+   */
+  private int allowLongStatements(Connection c) throws SQLException {
+    int writePathTimeout = c.getNetworkTimeout();
+    c.setNetworkTimeout(
+        Runnable::run, Math.toIntExact(config.retention().statementTimeout().toMillis()));
+    return writePathTimeout;
   }
 
   private long deleteWithTombstone(Connection c, ArchiveManifest m) throws SQLException {

@@ -15,6 +15,7 @@ import health.clinicalops.opskit.opsstate.OpsState;
 import health.clinicalops.opskit.opsstate.OpsStateWriter;
 import health.clinicalops.testing.EmbeddedPostgresServer;
 import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,12 +54,22 @@ abstract class SentinelTestBase {
         .atMost(Duration.ofSeconds(30))
         .until(
             () ->
-                "healthy".equals(status().getString("state"))
+                "healthy".equals(stateOnceProbed())
                     && responder.openIncidentKeys().isEmpty()
                     && mode() == Mode.NORMAL
                     && target() == DatabaseTarget.PRIMARY);
     FakeIncidentsResource.REPORTS.clear();
     FakeAuditKeeperResource.EVENTS.clear();
+  }
+
+  /** The probed state, or null while a just-started sentinel's first probe runs (503). */
+  static String stateOnceProbed() {
+    Response response =
+        given().header("Authorization", SERVICE_TOKEN).get("/api/v1/database/status");
+    if (response.statusCode() == 503) {
+      return null;
+    }
+    return response.then().statusCode(200).extract().jsonPath().getString("state");
   }
 
   static JsonPath status() {

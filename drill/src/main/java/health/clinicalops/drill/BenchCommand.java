@@ -73,6 +73,12 @@ final class BenchCommand {
     }
   }
 
+  /** Debian's psql 15 where it is installed, else the first psql on the PATH. */
+  static String psql() {
+    Path debian = Path.of("/usr/lib/postgresql/15/bin/psql");
+    return Files.isExecutable(debian) ? debian.toString() : "psql";
+  }
+
   static String tail(String text, int max) {
     return text.length() <= max ? text : "..." + text.substring(text.length() - max);
   }

@@ -5,8 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /** BENCHMARKS.md: a summary table of figure vs baseline vs goal, then one section per item. */
 final class BenchReport {
@@ -74,6 +76,13 @@ final class BenchReport {
         BenchStats.num(measured),
         BenchStats.num(goal),
         BenchStats.ratio(measured / goal));
+  }
+
+  /** A row of a table in a section: the cells as they are, then a line break. */
+  static String tableRow(Object... cells) {
+    return Arrays.stream(cells)
+        .map(String::valueOf)
+        .collect(Collectors.joining(" | ", "| ", " |\n"));
   }
 
   /** A table cell: a pipe not yet escaped would end the cell. */

@@ -16,6 +16,23 @@ import org.junit.jupiter.api.io.TempDir;
 class BenchHarnessTest {
 
   @Test
+  void readsTheArchivePhasesFromAuditKeepersJsonLog(@TempDir Path dir) throws Exception {
+    Path log = dir.resolve("audit-keeper.log");
+    String prefix = "{\"loggerName\":\"health.clinicalops.auditkeeper.service.ArchiveService\",";
+    Files.write(
+        log,
+        List.of(
+            prefix + "\"message\":\"archived rows 1..9 (9) to /w/a.csv.gz in 9999 ms\"}",
+            prefix + "\"message\":\"archived rows 1..1000 (1000) to /w/b.csv.gz in 6120 ms\"}",
+            prefix + "\"message\":\"checked archive AuditLog-1-1000.csv.gz in 2950 ms\"}",
+            prefix + "\"message\":\"deleted 1000 archived rows in 5040 ms\"}"));
+    assertEquals(
+        "Its phases, from audit-keeper's log: export (`COPY`, gzip, fsync) 6.12 s, check of the"
+            + " file 2.95 s, tombstone and `DELETE` 5.04 s.",
+        BenchArchive.phases(log));
+  }
+
+  @Test
   void readsWrkSummaryWithLatencyUnits() {
     String out =
         """
@@ -89,9 +106,9 @@ class BenchHarnessTest {
 
   @Test
   void runbookMinutesAndMedians() {
-    assertEquals(5, Bench.minutes("5 min (steps 1-3)"));
-    assertEquals(15, Bench.minutes("within 15 min"));
-    assertTrue(Double.isNaN(Bench.minutes("at once (escalation)")));
+    assertEquals(5, BenchTimeToMitigate.minutes("5 min (steps 1-3)"));
+    assertEquals(15, BenchTimeToMitigate.minutes("within 15 min"));
+    assertTrue(Double.isNaN(BenchTimeToMitigate.minutes("at once (escalation)")));
     assertEquals(2.0, BenchStats.median(List.of(3.0, 1.0, 2.0)));
     assertEquals(2.5, BenchStats.median(List.of(4.0, 1.0, 2.0, 3.0)));
     assertEquals("12,346", BenchStats.num(12345.6));

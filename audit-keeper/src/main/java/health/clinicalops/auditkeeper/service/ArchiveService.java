@@ -13,11 +13,11 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.BufferedInputStream;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -352,10 +352,9 @@ public class ArchiveService {
     long firstSeq = -1;
     long lastSeq = -1;
     String lastHash = null;
-    try (BufferedReader reader =
-        new BufferedReader(
-            new InputStreamReader(
-                new GZIPInputStream(Files.newInputStream(file)), StandardCharsets.UTF_8))) {
+    try (Reader reader =
+        new InputStreamReader(
+            new GZIPInputStream(Files.newInputStream(file), 64 * 1024), StandardCharsets.UTF_8)) {
       CsvRecords csv = new CsvRecords(reader);
       List<String> header = csv.next();
       if (header == null || header.size() <= HASH_COLUMN || !"seq".equals(header.get(SEQ_COLUMN))) {

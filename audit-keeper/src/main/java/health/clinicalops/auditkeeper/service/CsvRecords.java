@@ -7,15 +7,24 @@ import java.util.List;
 
 /**
  * Reads RFC 4180 CSV as PostgreSQL's {@code COPY ... CSV} writes it: fields in double quotes may
- * hold commas, doubled quotes and line breaks.
+ * hold commas, doubled quotes and line breaks. Reads blocks into its own buffer: a million-row
+ * archive is some 280 million characters, too many for one {@code Reader.read()} call each.
  */
 final class CsvRecords {
 
   private final Reader in;
+  private final char[] buffer;
+  private int position;
+  private int limit;
   private int pending = -2;
 
   CsvRecords(Reader in) {
+    this(in, 64 * 1024);
+  }
+
+  CsvRecords(Reader in, int bufferSize) {
     this.in = in;
+    this.buffer = new char[bufferSize];
   }
 
   /** The next record's fields, or null at the end. */
@@ -72,6 +81,14 @@ final class CsvRecords {
       pending = -2;
       return ch;
     }
-    return in.read();
+    if (position == limit) {
+      int read = in.read(buffer, 0, buffer.length);
+      if (read <= 0) {
+        return -1;
+      }
+      position = 0;
+      limit = read;
+    }
+    return buffer[position++];
   }
 }

@@ -99,14 +99,14 @@ final class BenchTimeToMitigate {
       }
       s.append(
           BenchReport.tableRow(
-              cell(runbook),
-              cell(row.get("event").asText()),
-              cell(row.get("action").asText()),
+              BenchReport.cell(runbook),
+              BenchReport.cell(row.get("event").asText()),
+              BenchReport.cell(row.get("action").asText()),
               BenchStats.num(secs),
-              cell(byHand),
+              BenchReport.cell(byHand),
               Double.isNaN(budget) || secs <= 0 ? "-" : BenchStats.ratio(budget / secs),
               ok ? "yes" : "**NO**",
-              cell(row.get("note").asText())));
+              BenchReport.cell(row.get("note").asText())));
     }
     s.append("\n")
         .append(rows.size())
@@ -157,9 +157,5 @@ final class BenchTimeToMitigate {
   static double minutes(String byHand) {
     Matcher m = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*min").matcher(byHand);
     return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
-  }
-
-  private static String cell(String text) {
-    return text.replace("|", "\\|");
   }
 }

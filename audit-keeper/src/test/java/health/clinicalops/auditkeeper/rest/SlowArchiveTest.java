@@ -5,6 +5,7 @@ import static health.clinicalops.auditkeeper.support.AuditApi.count;
 import static health.clinicalops.auditkeeper.support.AuditApi.event;
 import static health.clinicalops.auditkeeper.support.AuditApi.postNdjson;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import health.clinicalops.auditkeeper.domain.ArchiveResult;
 import health.clinicalops.auditkeeper.service.ArchiveService;
@@ -20,6 +21,9 @@ import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,12 +57,33 @@ class SlowArchiveTest {
   }
 
   static final int OLD = 20;
-  static final long LOCK_HELD_MILLIS = 3000;
+
+  /** Longer than the 1 s socket timeout, so that the old behaviour would have given up. */
+  static final Duration DELETE_BLOCKED = Duration.ofMillis(1500);
+
   static final int POOL_SIZE = 16;
 
   @InjectPostgres EmbeddedPostgresServer pg;
   @Inject ArchiveService archives;
   @Inject AgroalDataSource dataSource;
+
+  /**
+   * Whether the archive's DELETE has been waiting for a lock for longer than {@code d}; {@code c}
+   * must be in autocommit (a transaction sees one snapshot of pg_stat_activity and one now()).
+   */
+  static boolean archiveDeleteWaitingLongerThan(Connection c, Duration d) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                + " AND query LIKE 'DELETE FROM \"AuditLog\"%'"
+                + " AND clock_timestamp() - query_start > make_interval(secs => ?)")) {
+      ps.setDouble(1, d.toMillis() / 1000.0);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1) > 0;
+      }
+    }
+  }
 
   @Test
   void aDeleteThatWaitsLongerThanTheSocketTimeoutStillArchivesAndTheWritePathKeepsItsTimeout()
@@ -76,11 +101,15 @@ class SlowArchiveTest {
         CompletableFuture.runAsync(
             () -> {
               try (Connection c = pg.connect(DATABASE);
-                  Statement s = c.createStatement()) {
+                  Statement s = c.createStatement();
+                  Connection observer = pg.connect(DATABASE)) {
                 c.setAutoCommit(false);
                 s.execute("SELECT 1 FROM \"AuditLog\" WHERE \"id\" = 'old-0' FOR UPDATE");
                 locked.countDown();
-                Thread.sleep(LOCK_HELD_MILLIS);
+                await()
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> archiveDeleteWaitingLongerThan(observer, DELETE_BLOCKED));
                 c.commit();
               } catch (Exception e) {
                 throw new IllegalStateException(e);

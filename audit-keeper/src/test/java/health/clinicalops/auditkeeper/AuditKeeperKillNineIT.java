@@ -206,7 +206,7 @@ class AuditKeeperKillNineIT {
         .containsExactlyElementsOf(acknowledged);
     assertThat(acknowledgedBeforeKill).isGreaterThanOrEqualTo(90);
     try (Stream<Path> files = Files.list(work.resolve("spool"))) {
-      assertThat(files.anyMatch(p -> p.toString().endsWith(".quarantine"))).isTrue();
+      assertThat(files.anyMatch(p -> p.toString().endsWith(".corrupt"))).isTrue();
     }
     HttpResponse<String> verify =
         HTTP.send(get("/api/v1/audit/verify"), HttpResponse.BodyHandlers.ofString());

@@ -143,6 +143,45 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     pgCtl("stop", "-m", "immediate", "-w", "-t", "30");
   }
 
+  /**
+   * Freezes every process of the server (SIGSTOP), as a dead network path looks to a client: TCP
+   * connections are still accepted by the kernel, but nothing answers. {@link #thaw()} resumes it.
+   */
+  public void freeze() {
+    List<Long> pids = serverProcesses();
+    signal("STOP", pids);
+  }
+
+  /** Resumes a server frozen by {@link #freeze()}; its connections and data are intact. */
+  public void thaw() {
+    List<Long> pids = new ArrayList<>(serverProcesses());
+    java.util.Collections.reverse(pids);
+    signal("CONT", pids);
+  }
+
+  /** The postmaster first, then its children. */
+  private List<Long> serverProcesses() {
+    try {
+      long postmaster =
+          Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
+      List<Long> pids = new ArrayList<>();
+      pids.add(postmaster);
+      ProcessHandle.of(postmaster)
+          .orElseThrow(() -> new IllegalStateException("PostgreSQL is not running"))
+          .descendants()
+          .forEach(p -> pids.add(p.pid()));
+      return pids;
+    } catch (IOException e) {
+      throw new UncheckedIOException("PostgreSQL is not running (no postmaster.pid)", e);
+    }
+  }
+
+  private static void signal(String signal, List<Long> pids) {
+    List<String> command = new ArrayList<>(List.of("kill", "-" + signal));
+    pids.forEach(pid -> command.add(Long.toString(pid)));
+    run(true, command);
+  }
+
   public boolean isRunning() {
     return run(false, pgCtlCommand("status")) == 0;
   }

@@ -34,6 +34,13 @@ public interface AuditKeeperConfig {
     /** How many spooled events one replay transaction writes. */
     @WithDefault("500")
     int replayBatchSize();
+
+    /**
+     * After this many failed replays in a row, the failure is logged as a WARN and added to the
+     * spooling incident (and again each time its cause changes).
+     */
+    @WithDefault("3")
+    int replayFailuresBeforeAlert();
   }
 
   interface Probe {

@@ -1,5 +1,6 @@
 package health.clinicalops.auditkeeper.health;
 
+import health.clinicalops.auditkeeper.service.AuditQuarantine;
 import health.clinicalops.auditkeeper.service.AuditWriter;
 import health.clinicalops.auditkeeper.service.EventSpool;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,10 +19,12 @@ public class AuditSpoolReadinessCheck implements HealthCheck {
 
   private final EventSpool spool;
   private final AuditWriter writer;
+  private final AuditQuarantine quarantine;
 
-  AuditSpoolReadinessCheck(EventSpool spool, AuditWriter writer) {
+  AuditSpoolReadinessCheck(EventSpool spool, AuditWriter writer, AuditQuarantine quarantine) {
     this.spool = spool;
     this.writer = writer;
+    this.quarantine = quarantine;
   }
 
   @Override
@@ -34,6 +37,8 @@ public class AuditSpoolReadinessCheck implements HealthCheck {
         .withData("oldestSpooledAge", age.toString())
         .withData("oldestSpooledAgeSeconds", age.toSeconds())
         .withData("lastDatabaseFailure", writer.lastFailure())
+        .withData("replayFailuresInARow", writer.replayFailuresInARow())
+        .withData("quarantinedEvents", quarantine.count())
         .build();
   }
 }

@@ -224,6 +224,8 @@ public class ArchiveService {
       channel.write(java.nio.ByteBuffer.wrap(mapper.writeValueAsBytes(manifest)));
       channel.force(true);
     }
+    // The archive and its manifest must still be there after a crash before the DELETE runs.
+    DurableFiles.fsyncDirectory(dir);
     LOG.infof(
         "archived rows %d..%d (%d) to %s in %d ms", first, last, rows, file, millisSince(started));
     return Optional.of(manifest);

@@ -2,16 +2,20 @@ package health.clinicalops.auditkeeper.service;
 
 import health.clinicalops.auditkeeper.config.AuditKeeperConfig;
 import health.clinicalops.auditkeeper.domain.AuditEventPage;
+import health.clinicalops.auditkeeper.domain.QuarantinedEvent;
 import health.clinicalops.auditkeeper.domain.StoredAuditEvent;
 import health.clinicalops.auditkeeper.domain.VerificationReport;
 import health.clinicalops.auditkeeper.domain.WriteReceipt;
 import health.clinicalops.opskit.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Optional;
 
 /** What the REST layer asks of audit-keeper: write, review and verify audit events. */
@@ -22,6 +26,7 @@ public class AuditEventService {
   private final AuditWriter writer;
   private final AuditLogRepository repository;
   private final ChainVerifier verifier;
+  private final AuditQuarantine quarantine;
   private final AuditKeeperConfig config;
 
   AuditEventService(
@@ -29,11 +34,13 @@ public class AuditEventService {
       AuditWriter writer,
       AuditLogRepository repository,
       ChainVerifier verifier,
+      AuditQuarantine quarantine,
       AuditKeeperConfig config) {
     this.parser = parser;
     this.writer = writer;
     this.repository = repository;
     this.verifier = verifier;
+    this.quarantine = quarantine;
     this.config = config;
   }
 
@@ -77,6 +84,19 @@ public class AuditEventService {
       return verifier.verify(instant("from", from), instant("to", to));
     } catch (SQLException e) {
       throw unavailable(e);
+    }
+  }
+
+  /** The quarantined events, oldest first, at most {@code limit}. */
+  public List<QuarantinedEvent> quarantined(int limit) {
+    if (limit < 1 || limit > config.database().maxPageSize()) {
+      throw ProblemException.badRequest(
+          "limit must be between 1 and " + config.database().maxPageSize());
+    }
+    try {
+      return quarantine.list(limit);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the quarantine " + quarantine.path(), e);
     }
   }
 

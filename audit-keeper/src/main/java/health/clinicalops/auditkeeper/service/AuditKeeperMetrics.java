@@ -21,6 +21,8 @@ public class AuditKeeperMetrics {
   private final Counter written;
   private final Counter spooled;
   private final Counter replayed;
+  private final Counter replayFailures;
+  private final Counter quarantined;
 
   /**
    * What the gauges read. Static on purpose: a registry that outlives the application (a test JVM
@@ -95,6 +97,18 @@ public class AuditKeeperMetrics {
         keep(
             Counter.builder("clinicalops_audit_keeper_events_replayed")
                 .description("Spooled audit events replayed into \"AuditLog\"")
+                .register(registry));
+    replayFailures =
+        keep(
+            Counter.builder("clinicalops_audit_keeper_replay_failures")
+                .description("Replays of the spool into \"AuditLog\" that failed")
+                .register(registry));
+    quarantined =
+        keep(
+            Counter.builder("clinicalops_audit_keeper_events_quarantined")
+                .description(
+                    "Spooled audit events the database refused for good, set aside in the"
+                        + " quarantine file")
                 .register(registry));
     keep(
         Gauge.builder("clinicalops_audit_keeper_spool_depth", VALUES, GaugeValues::spoolDepth)
@@ -172,6 +186,14 @@ public class AuditKeeperMetrics {
 
   public void replayed(int n) {
     replayed.increment(n);
+  }
+
+  public void replayFailed() {
+    replayFailures.increment();
+  }
+
+  public void quarantined(int n) {
+    quarantined.increment(n);
   }
 
   public void probe(boolean ok, Instant at) {

@@ -6,7 +6,6 @@ import health.clinicalops.auditkeeper.domain.AuditRecord;
 import health.clinicalops.auditkeeper.domain.StoredAuditEvent;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,10 +15,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Plain JDBC access to the app's "AuditLog". Writes are multi-row INSERTs in one transaction; the
@@ -46,8 +45,8 @@ public class AuditLogRepository {
   }
 
   /**
-   * Stores {@code records} in order in one transaction, skipping ids already stored. Returns how
-   * many rows were inserted. Throws when nothing was committed.
+   * Stores {@code records} in order in one transaction, skipping ids already stored and repeated
+   * ids. Returns how many rows were inserted. Throws when nothing was committed.
    */
   public int insert(List<AuditRecord> records) throws SQLException {
     try (Connection c = dataSource.getConnection()) {
@@ -71,23 +70,27 @@ public class AuditLogRepository {
     }
   }
 
+  /**
+   * The records whose ids are not stored yet, each id once (the first of a batch wins): a client
+   * that retried during an outage leaves two copies of one event in the spool, and the primary key
+   * would refuse the whole batch on every replay.
+   */
   private List<AuditRecord> withoutStored(Connection c, List<AuditRecord> records)
       throws SQLException {
-    Set<String> stored = new HashSet<>();
+    Map<String, AuditRecord> firstById = new LinkedHashMap<>();
+    for (AuditRecord r : records) {
+      firstById.putIfAbsent(r.id(), r);
+    }
     try (PreparedStatement ps =
         c.prepareStatement("SELECT \"id\" FROM \"AuditLog\" WHERE \"id\" = ANY (?)")) {
-      Array ids = c.createArrayOf("text", records.stream().map(AuditRecord::id).toArray());
-      ps.setArray(1, ids);
+      ps.setArray(1, c.createArrayOf("text", firstById.keySet().toArray()));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          stored.add(rs.getString(1));
+          firstById.remove(rs.getString(1));
         }
       }
     }
-    if (stored.isEmpty()) {
-      return records;
-    }
-    return records.stream().filter(r -> !stored.contains(r.id())).toList();
+    return List.copyOf(firstById.values());
   }
 
   private static void insertChunk(Connection c, List<AuditRecord> chunk) throws SQLException {

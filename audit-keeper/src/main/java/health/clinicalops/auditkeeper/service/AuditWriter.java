@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -43,6 +44,7 @@ public class AuditWriter {
 
   private final AuditLogRepository repository;
   private final EventSpool spool;
+  private final AuditQuarantine quarantine;
   private final SchemaMigrator migrator;
   private final AuditKeeperMetrics metrics;
   private final IncidentReporter incidents;
@@ -54,10 +56,13 @@ public class AuditWriter {
   private String episodeKey;
   private long episodeSpooled;
   private volatile String lastFailure = "";
+  private volatile int replayFailuresInARow;
+  private String lastReplayFailure = "";
 
   AuditWriter(
       AuditLogRepository repository,
       EventSpool spool,
+      AuditQuarantine quarantine,
       SchemaMigrator migrator,
       AuditKeeperMetrics metrics,
       IncidentReporter incidents,
@@ -66,6 +71,7 @@ public class AuditWriter {
       Clock clock) {
     this.repository = repository;
     this.spool = spool;
+    this.quarantine = quarantine;
     this.migrator = migrator;
     this.metrics = metrics;
     this.incidents = incidents;
@@ -107,7 +113,16 @@ public class AuditWriter {
         try {
           metrics.written(repository.insert(events));
           receipt = new WriteReceipt(events.size(), WriteReceipt.DATABASE, ids);
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException e) {
+          if (SqlFailures.isCausedByTheRows(e)) {
+            throw ProblemException.unprocessable(
+                "the database refuses these events (" + describe(e) + "); nothing was stored");
+          }
+          spoolCause = describe(e);
+          lastFailure = spoolCause;
+          LOG.errorf(
+              "AuditService Failed to log event (%s); spooling %d", spoolCause, events.size());
+        } catch (RuntimeException e) {
           spoolCause = describe(e);
           lastFailure = spoolCause;
           LOG.errorf(
@@ -146,30 +161,160 @@ public class AuditWriter {
   }
 
   /**
-   * Replays the spool into the database in order until it is empty or a write fails; when empty,
-   * closes the spooling episode. Safe to run again after any crash: ids already stored are skipped.
+   * Replays the spool into the database in order until it is empty or the database fails; when
+   * empty, closes the spooling episode. Safe to run again after any crash: ids already stored are
+   * skipped. A record that the database refuses for good (or that does not read as an event) is
+   * quarantined, with an incident, and the records behind it go on.
    */
   public void drain() {
-    if (!migrator.ensureMigrated() || (spool.isEmpty() && episodeKey == null)) {
+    if (!migrator.ensureMigrated() || (spool.isEmpty() && currentEpisode() == null)) {
       return;
     }
     int batchSize = Math.max(1, config.spool().replayBatchSize());
+    List<String> quarantinedIds = new ArrayList<>();
+    String quarantineReason = null;
     try {
       while (true) {
         EventSpool.Batch batch = spool.next(batchSize);
-        if (batch.events().isEmpty()) {
+        if (batch.isEmpty()) {
+          replaySucceeded();
           finishEpisodeIfDrained();
           return;
         }
-        repository.insert(batch.events());
+        for (EventSpool.Unreadable record : batch.unreadable()) {
+          quarantineReason = "not an audit event: " + record.reason();
+          quarantine.putUnreadable(record.payload(), quarantineReason);
+          quarantinedIds.add("(unreadable record)");
+        }
+        try {
+          repository.insert(batch.events());
+        } catch (SQLException e) {
+          if (!SqlFailures.isCausedByTheRows(e)) {
+            throw e;
+          }
+          quarantineReason = storeEachOrQuarantine(batch.events(), quarantinedIds);
+        }
         spool.replayed(batch);
-        metrics.replayed(batch.events().size());
+        metrics.replayed(batch.size());
+        replaySucceeded();
       }
     } catch (SQLException | RuntimeException e) {
-      lastFailure = describe(e);
-      LOG.debugf("replay paused: %s", lastFailure);
+      replayFailed(describe(e));
     } catch (IOException e) {
-      LOG.errorf(e, "cannot read the spool %s", spool.path());
+      LOG.errorf(e, "cannot read the spool %s or write the quarantine", spool.path());
+      replayFailed("spool or quarantine file: " + e.getMessage());
+    } finally {
+      if (!quarantinedIds.isEmpty()) {
+        reportQuarantined(quarantinedIds, quarantineReason);
+      }
+    }
+  }
+
+  /**
+   * Stores the events one transaction each; an event the database refuses goes to the quarantine.
+   * Returns the last refusal's reason. Throws on a failure that is not the event's own.
+   */
+  private String storeEachOrQuarantine(List<AuditRecord> events, List<String> quarantinedIds)
+      throws SQLException, IOException {
+    String reason = null;
+    for (AuditRecord event : events) {
+      try {
+        repository.insert(List.of(event));
+      } catch (SQLException e) {
+        if (!SqlFailures.isCausedByTheRows(e)) {
+          throw e;
+        }
+        reason = describe(e);
+        quarantine.put(event, reason);
+        quarantinedIds.add(event.id());
+      }
+    }
+    return reason;
+  }
+
+  private void reportQuarantined(List<String> ids, String reason) {
+    metrics.quarantined(ids.size());
+    LOG.errorf(
+        "%d spooled audit events can never be stored (%s); moved to the quarantine %s, the events"
+            + " behind them go on: %s",
+        ids.size(), reason, quarantine.path(), ids.subList(0, Math.min(20, ids.size())));
+    String episode = currentEpisode();
+    String key = (episode != null ? episode : "audit-keeper/spooling/none") + "/quarantine";
+    incidents.report(
+        IncidentReport.open(
+                key,
+                Runbooks.AUDIT_LOG_FAILURE,
+                Severity.P2,
+                "Audit Log Failure: spooled audit events refused by the database were quarantined"
+                    + " (compliance risk)",
+                Map.of(
+                    "quarantineFile",
+                    quarantine.path().toString(),
+                    "quarantinedEvents",
+                    quarantine.count(),
+                    "reason",
+                    String.valueOf(reason),
+                    "ids",
+                    ids.subList(0, Math.min(20, ids.size()))),
+                SELF)
+            .withStep(
+                "audit-keeper.events.quarantined",
+                ids.size()
+                    + " spooled events refused by the database ("
+                    + reason
+                    + ") were set aside in "
+                    + quarantine.path()
+                    + "; the spool goes on behind them. Read them with GET"
+                    + " /api/v1/audit/quarantine"));
+    recordOwn(
+        "audit-keeper.events.quarantined",
+        Map.of("count", ids.size(), "reason", String.valueOf(reason)));
+  }
+
+  private void replaySucceeded() {
+    replayFailuresInARow = 0;
+    lastReplayFailure = "";
+  }
+
+  private void replayFailed(String cause) {
+    metrics.replayFailed();
+    lastFailure = cause;
+    int inARow = ++replayFailuresInARow;
+    boolean newCause = !cause.equals(lastReplayFailure);
+    lastReplayFailure = cause;
+    int alertAfter = Math.max(1, config.spool().replayFailuresBeforeAlert());
+    if (inARow < alertAfter) {
+      LOG.debugf("replay paused: %s", cause);
+      return;
+    }
+    if (inARow == alertAfter || newCause || inARow % 60 == 0) {
+      LOG.warnf(
+          "replaying the spool into \"AuditLog\" failed %d times in a row (%s); %d events wait"
+              + " in the spool",
+          inARow, cause, spool.depth());
+    }
+    String episode = currentEpisode();
+    if (episode != null && (inARow == alertAfter || newCause)) {
+      incidents.report(
+          incident(episode, Map.of("replayFailuresInARow", inARow, "cause", cause))
+              .withStep(
+                  "audit-keeper.replay.failing",
+                  "replaying the spool into \"AuditLog\" failed "
+                      + inARow
+                      + " times in a row ("
+                      + cause
+                      + "); "
+                      + spool.depth()
+                      + " events wait in the spool"));
+    }
+  }
+
+  private String currentEpisode() {
+    lock.lock();
+    try {
+      return episodeKey;
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -251,6 +396,11 @@ public class AuditWriter {
 
   public String lastFailure() {
     return lastFailure;
+  }
+
+  /** Replays that failed since the last one that succeeded. */
+  public int replayFailuresInARow() {
+    return replayFailuresInARow;
   }
 
   static String describe(Throwable e) {

@@ -21,9 +21,9 @@ import java.util.Optional;
 
 /**
  * The local spool of accepted events that the database could not take yet: an fsync'd {@link
- * SpoolFile} plus a replay cursor (the offset up to which records are in the database). The cursor
- * file is a hint, not a promise: after a crash records may be replayed again, which the idempotent
- * ids make harmless.
+ * SpoolFile} plus a replay cursor (the offset up to which records are in the database), replaced
+ * atomically. The cursor file is a hint, not a promise: after a crash records may be replayed
+ * again, which the idempotent ids make harmless.
  */
 @ApplicationScoped
 public class EventSpool {
@@ -31,8 +31,23 @@ public class EventSpool {
   static final String FILE_NAME = "audit-events.spool";
   static final String CURSOR_NAME = "audit-events.cursor";
 
-  /** A batch read for replay: the events and the offset just past the last of them. */
-  public record Batch(List<AuditRecord> events, long end) {}
+  /**
+   * A batch read for replay: the events, the records that are intact on disk but do not read as an
+   * event (a format no version of audit-keeper wrote), and the offset just past the last of them.
+   */
+  public record Batch(List<AuditRecord> events, List<Unreadable> unreadable, long end) {
+
+    public boolean isEmpty() {
+      return events.isEmpty() && unreadable.isEmpty();
+    }
+
+    public int size() {
+      return events.size() + unreadable.size();
+    }
+  }
+
+  /** A spool record that does not parse as an event, with why. */
+  public record Unreadable(byte[] payload, String reason) {}
 
   private final AuditKeeperConfig config;
   private final ObjectMapper mapper;
@@ -88,20 +103,25 @@ public class EventSpool {
   /** Up to {@code max} events after the cursor, in the order they were spooled. */
   public synchronized Batch next(int max) throws IOException {
     List<AuditRecord> events = new ArrayList<>();
+    List<Unreadable> unreadable = new ArrayList<>();
     long end = cursor;
     for (SpoolFile.Entry e : file.read(cursor, max)) {
-      events.add(mapper.readValue(e.payload(), SpooledEvent.class).record());
+      try {
+        events.add(mapper.readValue(e.payload(), SpooledEvent.class).record());
+      } catch (IOException notAnEvent) {
+        unreadable.add(new Unreadable(e.payload(), AuditWriter.describe(notAnEvent)));
+      }
       end = e.end();
     }
-    return new Batch(events, end);
+    return new Batch(events, unreadable, end);
   }
 
   /** The batch is in the database: move the cursor past it. */
   public synchronized void replayed(Batch batch) throws IOException {
     cursor = batch.end();
-    depth = Math.max(0, depth - batch.events().size());
+    depth = Math.max(0, depth - batch.size());
     oldestSpooledAt = depth == 0 ? null : firstAt(cursor);
-    Files.writeString(cursorFile, Long.toString(cursor), StandardCharsets.US_ASCII);
+    writeCursor();
   }
 
   /**
@@ -116,7 +136,7 @@ public class EventSpool {
     cursor = 0;
     depth = 0;
     oldestSpooledAt = null;
-    Files.writeString(cursorFile, "0", StandardCharsets.US_ASCII);
+    writeCursor();
     return true;
   }
 
@@ -142,11 +162,22 @@ public class EventSpool {
     return file.droppedTailBytes();
   }
 
+  private void writeCursor() throws IOException {
+    DurableFiles.writeAtomically(
+        cursorFile, Long.toString(cursor).getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /** When the record at {@code offset} was spooled; now when it does not read as an event. */
   private Instant firstAt(long offset) throws IOException {
     List<SpoolFile.Entry> first = file.read(offset, 1);
-    return first.isEmpty()
-        ? null
-        : mapper.readValue(first.get(0).payload(), SpooledEvent.class).spooledAt();
+    if (first.isEmpty()) {
+      return null;
+    }
+    try {
+      return mapper.readValue(first.get(0).payload(), SpooledEvent.class).spooledAt();
+    } catch (IOException notAnEvent) {
+      return clock.instant();
+    }
   }
 
   private long readCursor() throws IOException {

@@ -79,6 +79,21 @@ class AuditEventWriteTest {
   }
 
   @Test
+  void aNewIdTwiceInOneBatchIsCommittedOnceNotSpooled() throws SQLException {
+    String id = id();
+    String json = event(id, "u-2", "note.update", "2026-01-16T10:00:00Z");
+    postNdjson(json + "\n" + json + "\n")
+        .then()
+        .statusCode(201)
+        .body("durableIn", equalTo("database"));
+    assertThat(count(pg, "\"id\" = '" + id + "'")).isEqualTo(1);
+    given()
+        .get("/q/health/ready")
+        .then()
+        .body("checks.find { it.name == 'audit-spool' }.data.spooling", equalTo(false));
+  }
+
+  @Test
   void anNdjsonBatchAndAJsonArrayAreStoredInOrder() throws SQLException {
     List<String> ids = IntStream.range(0, 300).mapToObj(i -> id()).toList();
     String ndjson =

@@ -141,6 +141,27 @@ class PermissionDeniedTest {
       await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> first(since(reportsBefore, PERMISSION_KEY)).isPresent());
+      // The replay keeps failing for the same reason: a metric, readiness data, and a step on
+      // the spooling incident (not a DEBUG line that nobody reads).
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                assertThat(
+                        since(reportsBefore, spooling.dedupKey()).stream()
+                            .filter(r -> r.step() != null)
+                            .map(r -> r.step().action()))
+                    .contains("audit-keeper.replay.failing");
+                assertThat(
+                        DatabaseOutageTest.metric("clinicalops_audit_keeper_replay_failures_total"))
+                    .isGreaterThanOrEqualTo(3);
+                given()
+                    .get("/q/health/ready")
+                    .then()
+                    .body(
+                        "checks.find { it.name == 'audit-spool' }.data.replayFailuresInARow",
+                        org.hamcrest.Matchers.greaterThanOrEqualTo(3));
+              });
 
       pg.execute(DATABASE, RUNBOOK_GRANT);
       for (int i = 23; i < 26; i++) {

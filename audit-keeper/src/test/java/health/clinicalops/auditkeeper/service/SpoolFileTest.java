@@ -68,7 +68,7 @@ class SpoolFileTest {
       assertThat(all(file)).containsExactly("one", "two", "three");
     }
     try (Stream<Path> files = Files.list(dir)) {
-      assertThat(files.filter(p -> p.toString().endsWith(".quarantine")).count()).isEqualTo(1);
+      assertThat(files.filter(p -> p.toString().endsWith(".corrupt")).count()).isEqualTo(1);
     }
   }
 
@@ -97,6 +97,59 @@ class SpoolFileTest {
       assertThat(all(file)).containsExactly("one");
       file.clear();
       assertThat(file.end()).isZero();
+    }
+  }
+
+  @Test
+  void aDamagedRecordInTheMiddleIsSkippedAndEveryIntactRecordAfterItIsKept() throws IOException {
+    Path path = dir.resolve("s.spool");
+    try (SpoolFile file = SpoolFile.open(path)) {
+      file.append(payloads("one", "two", "three", "four"));
+    }
+    // Flip a byte inside the payload of "two": its checksum no longer matches.
+    byte[] bytes = Files.readAllBytes(path);
+    int two = SpoolFile.HEADER + 3 + SpoolFile.HEADER;
+    bytes[two] ^= 0x01;
+    Files.write(path, bytes);
+    try (SpoolFile file = SpoolFile.open(path)) {
+      assertThat(all(file)).containsExactly("one", "three", "four");
+      assertThat(file.count(0)).isEqualTo(3);
+      assertThat(file.droppedTailBytes()).isZero();
+      assertThat(file.skippedRanges()).hasSize(1);
+      // A reader positioned inside the damaged range goes on after it.
+      assertThat(file.read(two, 10)).hasSize(2);
+      file.append(payloads("five"));
+      assertThat(all(file)).containsExactly("one", "three", "four", "five");
+    }
+    try (SpoolFile file = SpoolFile.open(path)) {
+      assertThat(all(file)).containsExactly("one", "three", "four", "five");
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      List<Path> corrupt = files.filter(p -> p.toString().endsWith(".corrupt")).toList();
+      assertThat(corrupt).hasSize(1);
+      assertThat(Files.size(corrupt.get(0))).isEqualTo(SpoolFile.HEADER + 3);
+    }
+  }
+
+  @Test
+  void garbageBetweenRecordsLongerThanTheScanWindowIsSkipped() throws IOException {
+    Path path = dir.resolve("s.spool");
+    try (SpoolFile file = SpoolFile.open(path)) {
+      file.append(payloads("one", "two"));
+    }
+    byte[] valid = Files.readAllBytes(path);
+    byte[] garbage = new byte[200_000];
+    new java.util.Random(7).nextBytes(garbage);
+    int firstEnd = SpoolFile.HEADER + 3;
+    byte[] damaged = new byte[valid.length + garbage.length];
+    System.arraycopy(valid, 0, damaged, 0, firstEnd);
+    System.arraycopy(garbage, 0, damaged, firstEnd, garbage.length);
+    System.arraycopy(valid, firstEnd, damaged, firstEnd + garbage.length, valid.length - firstEnd);
+    Files.write(path, damaged);
+    try (SpoolFile file = SpoolFile.open(path)) {
+      assertThat(all(file)).containsExactly("one", "two");
+      assertThat(file.skippedRanges())
+          .containsExactly(java.util.Map.entry((long) firstEnd, (long) firstEnd + garbage.length));
     }
   }
 }

@@ -1,0 +1,212 @@
+package health.clinicalops.auditkeeper.rest;
+
+import static health.clinicalops.auditkeeper.support.AuditApi.asOperator;
+import static health.clinicalops.auditkeeper.support.AuditApi.count;
+import static health.clinicalops.auditkeeper.support.AuditApi.event;
+import static health.clinicalops.auditkeeper.support.AuditApi.post;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import health.clinicalops.auditkeeper.domain.AuditRecord;
+import health.clinicalops.auditkeeper.service.EventSpool;
+import health.clinicalops.auditkeeper.support.AuditApi;
+import health.clinicalops.auditkeeper.support.FakeIncidentsResource;
+import health.clinicalops.auditkeeper.support.TempDirectoriesTestResource;
+import health.clinicalops.opskit.clients.IncidentReport;
+import health.clinicalops.opskit.clients.Runbooks;
+import health.clinicalops.testing.EmbeddedPostgresServer;
+import health.clinicalops.testing.InjectPostgres;
+import health.clinicalops.testing.PostgresTestResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.restassured.RestAssured;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Replaying the spool when it holds what real outages leave in it: two copies of one event (a
+ * client retried while the database hung), and a record the database refuses for good. The replay
+ * never stalls: copies are stored once, a refused record is quarantined with an incident, and the
+ * records behind it reach "AuditLog".
+ */
+@QuarkusTest
+@TestProfile(SpoolReplayTest.OwnApplication.class)
+@WithKubernetesTestServer(crud = true)
+@WithTestResource(PostgresTestResource.class)
+@WithTestResource(TempDirectoriesTestResource.class)
+class SpoolReplayTest {
+
+  /** Its own application and database: the outage tests count spooling episodes exactly. */
+  public static class OwnApplication implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.of("clinicalops.audit-keeper.spool.replay-failures-before-alert", "3");
+    }
+  }
+
+  @InjectPostgres EmbeddedPostgresServer pg;
+  @Inject EventSpool spool;
+
+  @Test
+  void anEventSpooledTwiceByAClientRetryIsStoredOnceAndTheSpoolDrains() throws Exception {
+    String retried = "retried-" + System.nanoTime();
+    String after = "after-" + System.nanoTime();
+    pg.stop();
+    try {
+      post(event(retried, "u-r", "note.read", "2026-01-16T10:00:00Z")).then().statusCode(202);
+      post(event(retried, "u-r", "note.read", "2026-01-16T10:00:00Z")).then().statusCode(202);
+      post(event(after, "u-r", "note.read", "2026-01-16T10:00:01Z")).then().statusCode(202);
+    } finally {
+      pg.restart();
+    }
+    awaitSpoolDrained(Duration.ofSeconds(30));
+    assertThat(count(pg, "\"id\" = '" + retried + "'")).isEqualTo(1);
+    assertThat(count(pg, "\"id\" = '" + after + "'")).isEqualTo(1);
+  }
+
+  /**
+   * The database's processes frozen (SIGSTOP), as a dead network path looks: the services' audit
+   * calls time out after 2 s and are retried, so the spool gets copies of the same events. Once the
+   * database answers again every event is stored exactly once.
+   */
+  @Test
+  void aHungDatabaseWithRetryingClientsLosesNothingAndStoresEachEventOnce() throws Exception {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    String prefix = "hung-" + System.nanoTime() + "-";
+    List<String> acknowledged = new ArrayList<>();
+    int attempts = 0;
+    pg.freeze();
+    try {
+      Instant frozenUntil = Instant.now().plusSeconds(8);
+      for (int i = 0; Instant.now().isBefore(frozenUntil) && i < 200; i++) {
+        String id = prefix + i;
+        attempts +=
+            sendUntilAcknowledged(http, event(id, "u-h", "note.read", "2026-01-16T10:00:00Z"));
+        acknowledged.add(id);
+      }
+    } finally {
+      pg.thaw();
+    }
+    assertThat(attempts)
+        .as("client calls timed out and were retried while the database hung")
+        .isGreaterThan(acknowledged.size());
+    awaitSpoolDrained(Duration.ofSeconds(60));
+    for (String id : acknowledged) {
+      assertThat(count(pg, "\"id\" = '" + id + "'")).as(id).isEqualTo(1);
+    }
+    assertThat(count(pg, "\"id\" LIKE '" + prefix + "%'")).isEqualTo(acknowledged.size());
+  }
+
+  @Test
+  void aRecordTheDatabaseRefusesIsQuarantinedWithAnIncidentAndTheRecordsBehindItAreStored()
+      throws Exception {
+    String before = "before-poison-" + System.nanoTime();
+    String poison = "poison-" + System.nanoTime();
+    String behind = "behind-poison-" + System.nanoTime();
+    pg.stop();
+    try {
+      post(event(before, "u-q", "note.read", "2026-01-16T10:00:00Z")).then().statusCode(202);
+      // A record an older version accepted: PostgreSQL text cannot hold a NUL character.
+      spool.append(
+          List.of(
+              new AuditRecord(
+                  poison,
+                  "u-q",
+                  "note\u0000read",
+                  "{}",
+                  Instant.parse("2026-01-16T10:00:00Z"),
+                  null)));
+      post(event(behind, "u-q", "note.read", "2026-01-16T10:00:01Z")).then().statusCode(202);
+    } finally {
+      pg.restart();
+    }
+    awaitSpoolDrained(Duration.ofSeconds(30));
+    assertThat(count(pg, "\"id\" = '" + before + "'")).isEqualTo(1);
+    assertThat(count(pg, "\"id\" = '" + behind + "'")).isEqualTo(1);
+    assertThat(count(pg, "\"id\" = '" + poison + "'")).isZero();
+
+    given()
+        .get("/q/health/ready")
+        .then()
+        .statusCode(200)
+        .body("checks.find { it.name == 'audit-spool' }.data.quarantinedEvents", equalTo(1));
+    asOperator()
+        .get("/api/v1/audit/quarantine")
+        .then()
+        .statusCode(200)
+        .body("size()", equalTo(1))
+        .body("[0].event.id", equalTo(poison))
+        .body("[0].event.action", equalTo("note\u0000read"))
+        .body("[0].reason", org.hamcrest.Matchers.startsWith("SQLState 22"));
+    AuditApi.asService().get("/api/v1/audit/quarantine").then().statusCode(403);
+    asOperator().get("/api/v1/audit/quarantine?limit=0").then().statusCode(400);
+    assertThat(DatabaseOutageTest.metric("clinicalops_audit_keeper_events_quarantined_total"))
+        .isEqualTo(1.0);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              List<IncidentReport> quarantined =
+                  FakeIncidentsResource.RECEIVED.stream()
+                      .filter(r -> r.dedupKey().endsWith("/quarantine"))
+                      .toList();
+              assertThat(quarantined).hasSize(1);
+              assertThat(quarantined.get(0).runbook()).isEqualTo(Runbooks.AUDIT_LOG_FAILURE);
+              assertThat(quarantined.get(0).evidence()).containsEntry("quarantinedEvents", 1);
+              assertThat(quarantined.get(0).step().detail()).contains("/api/v1/audit/quarantine");
+            });
+    assertThat(count(pg, "\"action\" = 'audit-keeper.events.quarantined'")).isEqualTo(1);
+  }
+
+  private static void awaitSpoolDrained(Duration atMost) {
+    await()
+        .atMost(atMost)
+        .untilAsserted(
+            () ->
+                given()
+                    .get("/q/health/ready")
+                    .then()
+                    .body("checks.find { it.name == 'audit-spool' }.data.spooling", equalTo(false))
+                    .body("checks.find { it.name == 'audit-spool' }.data.spoolDepth", equalTo(0)));
+  }
+
+  /** Posts like a peer service: 2 s timeout, retried until acknowledged; returns the attempts. */
+  private static int sendUntilAcknowledged(HttpClient http, String json)
+      throws IOException, InterruptedException {
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create("http://localhost:" + RestAssured.port + "/api/v1/audit-events"))
+            .timeout(Duration.ofSeconds(2))
+            .header("Authorization", "Bearer " + AuditApi.SERVICE)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build();
+    for (int attempt = 1; attempt <= 30; attempt++) {
+      try {
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 == 2) {
+          return attempt;
+        }
+      } catch (HttpTimeoutException timedOut) {
+        // What a peer's REST client does after 2 s: try again.
+      }
+    }
+    throw new AssertionError("not acknowledged after 30 attempts: " + json);
+  }
+}

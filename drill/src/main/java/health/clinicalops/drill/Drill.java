@@ -16,6 +16,8 @@ final class Drill {
     new BadReleaseScenario(stack, timeline).play();
     progress.step("scenario: the app database goes away and comes back");
     new DatabaseOutageScenario(stack, timeline).play();
+    progress.step("scenario: the app database hangs while clients retry");
+    new HungDatabaseScenario(stack, timeline).play();
     progress.step("scenario: a release with a schema change is rolled back with its database");
     new SchemaChangeReleaseScenario(stack, timeline).play();
   }

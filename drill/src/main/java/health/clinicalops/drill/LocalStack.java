@@ -58,8 +58,10 @@ final class LocalStack implements AutoCloseable {
 
   void start() throws Exception {
     Files.createDirectories(workDir);
-    // Backups of an earlier run's database: restoring one into this run's would be wrong.
+    // An earlier run's backups and audit spool belong to its database: restoring a backup or
+    // replaying a spool into this run's fresh one would be wrong.
     Directories.deleteRecursively(workDir.resolve("backups"));
+    Directories.deleteRecursively(workDir.resolve("audit-spool"));
     progress.step("starting PostgreSQL 15 (the app database, and one for the ops services)");
     postgres = EmbeddedPostgresServer.start();
     AppDatabase.seed(postgres, 50, 200);

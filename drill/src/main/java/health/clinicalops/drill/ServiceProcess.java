@@ -56,6 +56,8 @@ final class ServiceProcess implements AutoCloseable {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
     command.add("-XX:+UseSerialGC");
+    // As in the chart: a JVM out of memory exits (and is restarted) instead of limping on.
+    command.add("-XX:+ExitOnOutOfMemoryError");
     settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
     command.add("-jar");
     command.add(jar.toString());
@@ -96,9 +98,15 @@ final class ServiceProcess implements AutoCloseable {
 
   /** Sends {@code body} with {@code method}; status -1 when the service does not answer. */
   Response send(String method, String path, String token, String contentType, String body) {
+    return send(method, path, token, contentType, body, Duration.ofSeconds(10));
+  }
+
+  /** As {@link #send(String, String, String, String, String)}, giving up after {@code timeout}. */
+  Response send(
+      String method, String path, String token, String contentType, String body, Duration timeout) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(baseUrl() + path))
-            .timeout(Duration.ofSeconds(10))
+            .timeout(timeout)
             .method(
                 method,
                 body == null

@@ -61,6 +61,7 @@ class DrillIT {
             "audit-keeper spools events, answers 202",
             "db-sentinel returns mode=normal",
             "zero audit events lost",
+            "retried events stored once, none lost",
             "code-only rollback refused (schema 43 vs 42)",
             "maintenance mode on, writes stopped",
             "current state backed up (pg_dump)",

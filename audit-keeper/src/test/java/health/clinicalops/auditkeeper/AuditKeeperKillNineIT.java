@@ -34,7 +34,9 @@ import org.junit.jupiter.api.Test;
  * audit-keeper as a separate process ({@code target/quarkus-app/quarkus-run.jar}) killed with
  * SIGKILL in the middle of a stream of events while it is spooling (the database is down), with a
  * torn record at the end of its spool: after a restart every acknowledged event is in "AuditLog"
- * exactly once, in the order it was acknowledged.
+ * exactly once, in the order it was acknowledged. Its incident reports go to a recorder standing in
+ * for rollback-orchestrator that answers 503 until the restart: the report pending in the durable
+ * outbox at the kill arrives after the restart, exactly once.
  */
 class AuditKeeperKillNineIT {
 
@@ -46,6 +48,7 @@ class AuditKeeperKillNineIT {
   static Path work;
   static int port;
   static Process app;
+  static IncidentRecorder incidents;
   static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -57,6 +60,7 @@ class AuditKeeperKillNineIT {
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
+    incidents = IncidentRecorder.start();
   }
 
   @AfterAll
@@ -66,6 +70,9 @@ class AuditKeeperKillNineIT {
     }
     if (pg != null) {
       pg.close();
+    }
+    if (incidents != null) {
+      incidents.close();
     }
   }
 
@@ -87,7 +94,8 @@ class AuditKeeperKillNineIT {
             "-Dclinicalops.security.operator-tokens=" + OPERATOR,
             "-Dclinicalops.security.outbound-token=" + TOKEN,
             "-Dclinicalops.ops-state.watch=false",
-            "-Dquarkus.rest-client.rollback-orchestrator.url=http://127.0.0.1:" + port,
+            "-Dquarkus.rest-client.rollback-orchestrator.url=" + incidents.url(),
+            "-Dclinicalops.outbox.directory=" + work.resolve("outbox"),
             "-Dquarkus.log.console.json.enabled=false",
             "-jar",
             Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath().toString());
@@ -174,6 +182,10 @@ class AuditKeeperKillNineIT {
             });
     sender.start();
     await().atMost(Duration.ofSeconds(120)).until(() -> acknowledged.size() >= 90);
+    // The spooling incident has been tried (and refused with 503): it is pending in the outbox.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(incidents.attempts()).isNotEmpty());
     app.destroyForcibly();
     app.waitFor();
     stop.set(true);
@@ -189,7 +201,14 @@ class AuditKeeperKillNineIT {
       ch.write(torn);
     }
 
+    // The spooling incident was reported while rollback-orchestrator answered 503: it waits in the
+    // outbox on disk.
+    List<IncidentRecorder.Attempt> refusedBeforeKill = incidents.attempts();
+    String pendingReport = refusedBeforeKill.get(0).reportId();
+    assertThat(incidents.accepted()).isEmpty();
+
     // 4. The database and the process come back; the stream goes on.
+    incidents.accept();
     pg.restart();
     app = startApp("second");
     for (int i = 0; i < 20; i++) {
@@ -208,6 +227,14 @@ class AuditKeeperKillNineIT {
     try (Stream<Path> files = Files.list(work.resolve("spool"))) {
       assertThat(files.anyMatch(p -> p.toString().endsWith(".corrupt"))).isTrue();
     }
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                assertThat(incidents.accepted())
+                    .extracting(IncidentRecorder.Attempt::reportId)
+                    .containsOnlyOnce(pendingReport)
+                    .doesNotHaveDuplicates());
     HttpResponse<String> verify =
         HTTP.send(get("/api/v1/audit/verify"), HttpResponse.BodyHandlers.ofString());
     assertThat(verify.statusCode()).isEqualTo(200);

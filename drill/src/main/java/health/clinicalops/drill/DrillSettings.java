@@ -17,6 +17,8 @@ final class DrillSettings {
 
   static Map<String, String> forService(String name, LocalStack stack) {
     Map<String, String> s = new HashMap<>();
+    s.put(
+        "clinicalops.outbox.directory", stack.workDir().resolve("outbox").resolve(name).toString());
     switch (name) {
       case "auth-guard" -> {
         LocalStack.datasource(s, "quarkus.datasource.app.", stack.postgres(), AppDatabase.APP);

@@ -58,10 +58,11 @@ final class LocalStack implements AutoCloseable {
 
   void start() throws Exception {
     Files.createDirectories(workDir);
-    // An earlier run's backups and audit spool belong to its database: restoring a backup or
-    // replaying a spool into this run's fresh one would be wrong.
+    // An earlier run's backups, audit spool and outboxes belong to its databases: restoring a
+    // backup or replaying a spool or outbox into this run's fresh ones would be wrong.
     Directories.deleteRecursively(workDir.resolve("backups"));
     Directories.deleteRecursively(workDir.resolve("audit-spool"));
+    Directories.deleteRecursively(workDir.resolve("outbox"));
     progress.step("starting PostgreSQL 15 (the app database, and one for the ops services)");
     postgres = EmbeddedPostgresServer.start();
     AppDatabase.seed(postgres, 50, 200);

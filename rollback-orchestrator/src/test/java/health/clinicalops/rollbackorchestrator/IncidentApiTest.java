@@ -32,6 +32,54 @@ class IncidentApiTest {
   }
 
   @Test
+  void aReportDeliveredTwiceIsAppliedOnceEvenAfterItResolvedTheIncident() {
+    String key = "redelivered-" + UUID.randomUUID();
+    String opened = report(key, "P3", ",\"reportId\":\"" + key + "-open\"");
+    String id =
+        given()
+            .header("Authorization", SERVICE)
+            .contentType(ContentType.JSON)
+            .body(opened)
+            .post("/api/v1/incidents")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("id");
+    String resolved =
+        report(
+            key,
+            "P3",
+            ",\"resolved\":true,\"reportId\":\""
+                + key
+                + "-resolved\",\"step\":{\"action\":\"resolved\",\"detail\":\"writes ok\"}");
+    for (String body : new String[] {resolved, opened, resolved}) {
+      // The sender's outbox crashed after each delivery and sends it again.
+      given()
+          .header("Authorization", SERVICE)
+          .contentType(ContentType.JSON)
+          .body(body)
+          .post("/api/v1/incidents")
+          .then()
+          .statusCode(200)
+          .body("id", equalTo(id));
+    }
+    given()
+        .header("Authorization", SERVICE)
+        .get("/api/v1/incidents/" + id)
+        .then()
+        .statusCode(200)
+        .body("status", equalTo("RESOLVED"))
+        .body("timeline.findAll { it.action == 'resolved' }.size()", equalTo(1));
+    given()
+        .header("Authorization", OPERATOR)
+        .queryParam("status", "open")
+        .get("/api/v1/incidents")
+        .then()
+        .statusCode(200)
+        .body("dedupKey", not(hasItem(key)));
+  }
+
+  @Test
   void theFirstReportOpensLaterOnesAppendToTheTimelineAndResolvedClosesIt() {
     String key = "audit-" + UUID.randomUUID();
     String id =

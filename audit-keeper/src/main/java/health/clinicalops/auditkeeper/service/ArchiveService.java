@@ -8,6 +8,7 @@ import health.clinicalops.opskit.clients.IncidentReport;
 import health.clinicalops.opskit.clients.IncidentReporter;
 import health.clinicalops.opskit.clients.Runbooks;
 import health.clinicalops.opskit.clients.Severity;
+import health.clinicalops.opskit.durable.DurableFiles;
 import health.clinicalops.opskit.problem.ProblemException;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.scheduler.Scheduled;

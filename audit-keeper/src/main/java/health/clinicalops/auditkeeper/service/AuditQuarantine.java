@@ -5,6 +5,7 @@ import health.clinicalops.auditkeeper.config.AuditKeeperConfig;
 import health.clinicalops.auditkeeper.domain.AuditRecord;
 import health.clinicalops.auditkeeper.domain.QuarantinedEvent;
 import health.clinicalops.auditkeeper.domain.SpooledEvent;
+import health.clinicalops.opskit.durable.SpoolFile;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import health.clinicalops.auditkeeper.config.AuditKeeperConfig;
 import health.clinicalops.auditkeeper.domain.AuditRecord;
 import health.clinicalops.auditkeeper.domain.SpooledEvent;
+import health.clinicalops.opskit.durable.DurableFiles;
+import health.clinicalops.opskit.durable.SpoolFile;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;

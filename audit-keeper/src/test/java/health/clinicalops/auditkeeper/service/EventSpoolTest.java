@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import health.clinicalops.auditkeeper.config.AuditKeeperConfig;
 import health.clinicalops.auditkeeper.domain.AuditRecord;
+import health.clinicalops.opskit.durable.SpoolFile;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.runtime.configuration.MemorySizeConverter;

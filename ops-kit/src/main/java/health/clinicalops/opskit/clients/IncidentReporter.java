@@ -1,33 +1,83 @@
 package health.clinicalops.opskit.clients;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.util.concurrent.locks.ReentrantLock;
+import org.eclipse.microprofile.context.ManagedExecutor;
 
 /**
  * Opens, updates and resolves incidents at rollback-orchestrator, in order, without making the
- * caller wait. Reports with the same dedup key are one incident there.
+ * caller wait. Reports with the same dedup key are one incident there. A report is on disk before
+ * {@link #report} returns and survives a restart of this service (see {@link DurableOutbox}).
  */
 @ApplicationScoped
 public class IncidentReporter {
 
-  private final DeliveryQueue<IncidentReport> queue;
+  private final DurableOutbox<IncidentReport> outbox;
+  private final OutboundCalls calls;
+  private final ManagedExecutor executor;
+  private final ReentrantLock delivering = new ReentrantLock();
+  private final OutboxConfig config;
+  private final ObjectMapper mapper;
 
-  IncidentReporter(OutboundCalls calls, OutboxConfig config, MeterRegistry registry) {
-    this.queue =
-        new DeliveryQueue<>("rollback-orchestrator", calls::sendIncidentReport, config, registry);
+  IncidentReporter(
+      OutboundCalls calls,
+      ManagedExecutor executor,
+      OutboxConfig config,
+      MeterRegistry registry,
+      ObjectMapper mapper) {
+    this.calls = calls;
+    this.executor = executor;
+    this.config = config;
+    this.mapper = mapper;
+    this.outbox =
+        new DurableOutbox<>(
+            "rollback-orchestrator", IncidentReport.class, mapper, config, registry);
   }
 
+  /** Keeps the report for delivery; false only when it cannot be kept (counted and logged). */
   public boolean report(IncidentReport report) {
-    return queue.offer(report);
+    IncidentReport bounded =
+        report
+            .withReportIdIfMissing()
+            .withEvidence(
+                BoundedEvidence.fit(
+                    report.evidence(), config.maxEvidenceSize().asLongValue(), mapper));
+    boolean kept = outbox.add(bounded);
+    if (kept) {
+      executor.execute(this::deliver);
+    }
+    return kept;
   }
 
-  public int pending() {
-    return queue.size();
+  public long pending() {
+    return outbox.pending();
   }
 
-  void onStop(@Observes ShutdownEvent shutdown) {
-    queue.stop();
+  /**
+   * Delivers what is due: right after an item is added, and every poll interval for what the peer
+   * could not take yet. One delivery at a time; a call that finds one running returns at once.
+   */
+  @Scheduled(
+      every = "${clinicalops.outbox.poll-interval:1s}",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void deliver() {
+    if (!delivering.tryLock()) {
+      return;
+    }
+    try {
+      outbox.deliver(calls::sendIncidentReport);
+    } finally {
+      delivering.unlock();
+    }
+  }
+
+  @PreDestroy
+  void close() throws IOException {
+    outbox.close();
   }
 }

@@ -15,11 +15,13 @@ import health.clinicalops.rollbackorchestrator.domain.Page;
 import health.clinicalops.rollbackorchestrator.domain.PublicUpdate;
 import health.clinicalops.rollbackorchestrator.domain.StepKind;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,12 +73,17 @@ public class IncidentService {
         .setParameter("key", report.dedupKey())
         .getSingleResult();
     Instant now = Instant.now(clock);
+    Optional<Incident> applied = alreadyApplied(report.reportId());
+    if (applied.isPresent()) {
+      return new ReportOutcome(refOf(applied.get()), false);
+    }
     Optional<Incident> open = Incident.findOpenByDedupKey(report.dedupKey());
     boolean opened = open.isEmpty();
     Incident incident = open.orElseGet(() -> openIncident(report, actor, now));
     if (!opened) {
       update(incident, report, actor, now);
     }
+    markApplied(report.reportId(), incident.id, now);
     if (report.step() != null) {
       IncidentReport.Step step = report.step();
       IncidentStep.of(
@@ -92,6 +99,49 @@ public class IncidentService {
       close(incident, report.source(), actor, now, null);
     }
     return new ReportOutcome(refOf(incident), opened);
+  }
+
+  /** The incident a report with this id was already applied to (a repeated delivery). */
+  private static Optional<Incident> alreadyApplied(String reportId) {
+    if (reportId == null) {
+      return Optional.empty();
+    }
+    List<?> incidentIds =
+        Incident.getEntityManager()
+            .createNativeQuery(
+                "SELECT incident_id FROM incident_report_applied WHERE report_id = :id")
+            .setParameter("id", reportId)
+            .getResultList();
+    return incidentIds.isEmpty()
+        ? Optional.empty()
+        : Incident.<Incident>findByIdOptional(((Number) incidentIds.get(0)).longValue());
+  }
+
+  private static void markApplied(String reportId, Long incidentId, Instant now) {
+    if (reportId == null) {
+      return;
+    }
+    Incident.getEntityManager()
+        .createNativeQuery(
+            "INSERT INTO incident_report_applied (report_id, incident_id, applied_at)"
+                + " VALUES (:id, :incident, :at)")
+        .setParameter("id", reportId)
+        .setParameter("incident", incidentId)
+        .setParameter("at", now)
+        .executeUpdate();
+  }
+
+  /** Forgets report ids after a week: a sender retries for minutes, not days. */
+  @Scheduled(
+      every = "1h",
+      delayed = "10m",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  @Transactional
+  void forgetOldReportIds() {
+    Incident.getEntityManager()
+        .createNativeQuery("DELETE FROM incident_report_applied WHERE applied_at < :before")
+        .setParameter("before", Instant.now(clock).minus(Duration.ofDays(7)))
+        .executeUpdate();
   }
 
   private Incident openIncident(IncidentReport report, Actor actor, Instant now) {
@@ -389,6 +439,9 @@ public class IncidentService {
     }
     if (report.severity() == null) {
       missing.append(" severity");
+    }
+    if (report.reportId() != null && report.reportId().length() > 100) {
+      throw ProblemException.badRequest("reportId is longer than 100 characters");
     }
     if (report.title() == null || report.title().isBlank()) {
       missing.append(" title");

@@ -461,7 +461,8 @@ public class RollbackRunner {
               Actor.SELF.name(),
               new IncidentReport.Step(
                   "rollback.failed", detail, Actor.SELF.name(), Instant.now(clock)),
-              false),
+              false,
+              null),
           Actor.SELF);
     } catch (RuntimeException e) {
       LOG.errorf(e, "rollback %d: the failure could not be added to its incident", s.id());

@@ -1,4 +1,4 @@
-package health.clinicalops.auditkeeper.service;
+package health.clinicalops.opskit.durable;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

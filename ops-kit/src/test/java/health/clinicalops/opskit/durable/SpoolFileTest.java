@@ -1,4 +1,4 @@
-package health.clinicalops.auditkeeper.service;
+package health.clinicalops.opskit.durable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -367,8 +367,26 @@ public class AppDatabase {
                 () ->
                     new SQLException(
                         "clinicalops.rollback-orchestrator.database-rollback.jdbc-url is not set"));
-    return DriverManager.getConnection(
-        url, config.username().orElse(null), config.password().orElse(null));
+    OrchestratorConfig.Timeouts timeouts = config.timeouts();
+    Properties properties = new Properties();
+    config.username().ifPresent(user -> properties.setProperty("user", user));
+    config.password().ifPresent(password -> properties.setProperty("password", password));
+    properties.setProperty("connectTimeout", wholeSeconds(timeouts.connect()));
+    properties.setProperty("loginTimeout", wholeSeconds(timeouts.login()));
+    properties.setProperty("socketTimeout", wholeSeconds(timeouts.socket()));
+    Connection connection = DriverManager.getConnection(url, properties);
+    // Set on the session rather than through the URL's options, which a jdbc-url may carry itself.
+    try (Statement s = connection.createStatement()) {
+      s.execute("SET statement_timeout = " + Math.max(1, timeouts.statement().toMillis()));
+    } catch (SQLException e) {
+      connection.close();
+      throw e;
+    }
+    return connection;
+  }
+
+  private static String wholeSeconds(java.time.Duration timeout) {
+    return Long.toString(Math.max(1, (timeout.toMillis() + 999) / 1000));
   }
 
   /** The JDBC URL as a libpq URI for pg_dump/pg_restore (password through PGPASSWORD). */

@@ -177,9 +177,21 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   }
 
   private static void signal(String signal, List<Long> pids) {
+    if (run(false, killCommand(signal, pids)) != 0) {
+      // A backend that exited after it was listed (a client just disconnected) fails kill; the
+      // others got the signal. Signal again the ones still there, which must succeed.
+      List<Long> alive =
+          pids.stream()
+              .filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+              .toList();
+      run(true, killCommand(signal, alive));
+    }
+  }
+
+  private static List<String> killCommand(String signal, List<Long> pids) {
     List<String> command = new ArrayList<>(List.of("kill", "-" + signal));
     pids.forEach(pid -> command.add(Long.toString(pid)));
-    run(true, command);
+    return command;
   }
 
   public boolean isRunning() {

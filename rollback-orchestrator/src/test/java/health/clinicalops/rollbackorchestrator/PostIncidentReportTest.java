@@ -4,6 +4,7 @@ import static health.clinicalops.rollbackorchestrator.StatusFixtures.OPERATOR;
 import static health.clinicalops.rollbackorchestrator.StatusFixtures.SERVICE;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import health.clinicalops.testing.TestClock;
@@ -157,5 +158,57 @@ class PostIncidentReportTest {
       assertTrue(md.contains(expected), "missing «" + expected + "» in:\n" + md);
     }
     assertTrue(!md.contains("Compliance export"), "only audit incidents have one");
+  }
+
+  @Test
+  void textFromTheIncidentCannotInjectHtmlOrBreakTheTables() {
+    String key = "audit-keeper/spooling/" + UUID.randomUUID();
+    String id =
+        given()
+            .header("Authorization", SERVICE)
+            .contentType(ContentType.JSON)
+            .body(
+                """
+                {"dedupKey":"%s","runbook":"audit-log-failure","severity":"P2",
+                 "title":"<script>alert(1)</script> | forged | cells",
+                 "evidence":{"cause":"<img src=x onerror=alert(2)>\\nsecond line"},
+                 "source":"audit-keeper",
+                 "step":{"action":"spooling","detail":"a & b <b>bold</b>"}}
+                """
+                    .formatted(key))
+            .post("/api/v1/incidents")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("id");
+    given()
+        .header("Authorization", OPERATOR)
+        .contentType(ContentType.JSON)
+        .body("{\"followUps\":[\"<iframe src=//evil.example>\"]}")
+        .put("/api/v1/incidents/" + id + "/postmortem")
+        .then()
+        .statusCode(200);
+
+    String md =
+        given()
+            .header("Authorization", OPERATOR)
+            .get("/api/v1/incidents/" + id + "/report")
+            .then()
+            .statusCode(200)
+            .extract()
+            .asString();
+
+    for (String injected : new String[] {"<script", "<img", "<b>", "<iframe", "| forged |"}) {
+      assertFalse(md.contains(injected), "«" + injected + "» reached the report:\n" + md);
+    }
+    for (String expected :
+        new String[] {
+          "| Title | &lt;script&gt;alert(1)&lt;/script&gt; \\| forged \\| cells |",
+          "| Cause | &lt;img src=x onerror=alert(2)&gt;<br>second line |",
+          "| a &amp; b &lt;b&gt;bold&lt;/b&gt; |",
+          "- [ ] &lt;iframe src=//evil.example&gt;",
+        }) {
+      assertTrue(md.contains(expected), "missing «" + expected + "» in:\n" + md);
+    }
   }
 }

@@ -2,6 +2,7 @@ package health.clinicalops.opskit.health;
 
 import health.clinicalops.opskit.opsstate.OpsStateWatcher;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
@@ -9,7 +10,9 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Ready only while this service follows the ops-state ConfigMap: a service that cannot see
- * maintenance or read-only mode must not take traffic. The current mode is shown as data.
+ * maintenance or read-only mode must not take traffic. The current mode is shown as data, and so
+ * are values of the ConfigMap that were ignored or replaced by their safe default ({@code
+ * problems}).
  */
 @Readiness
 @ApplicationScoped
@@ -28,11 +31,15 @@ public class OpsStateWatchHealthCheck implements HealthCheck {
       return response.up().withData("watch", "disabled").build();
     }
     boolean watching = watcher.isWatching() && watcher.hasSynced();
-    return response
+    response
         .status(watching)
         .withData("namespace", watcher.namespace())
         .withData("mode", watcher.effectiveMode().wireValue())
-        .withData("watching", watching)
-        .build();
+        .withData("watching", watching);
+    List<String> problems = watcher.current().problems();
+    if (!problems.isEmpty()) {
+      response.withData("problems", String.join("; ", problems));
+    }
+    return response.build();
   }
 }

@@ -10,7 +10,9 @@ import java.util.TreeMap;
 
 /**
  * A typed, immutable view of the ops-state ConfigMap's data. Malformed values never throw: they are
- * listed in {@link #problems()} and the key falls back to its safe default.
+ * listed in {@link #problems()} and the key falls back to its safe default. For {@code mode} that
+ * is {@link Mode#MAINTENANCE}, the strictest mode: a typo such as {@code maintenence} must not
+ * reopen writes.
  */
 public record OpsState(
     ModeSetting modeSetting,
@@ -47,7 +49,8 @@ public record OpsState(
       if (parsed.isPresent()) {
         mode = parsed.get();
       } else {
-        problems.add("mode: unknown value '" + modeValue + "', treated as normal");
+        mode = Mode.MAINTENANCE;
+        problems.add("mode: unknown value '" + modeValue + "', treated as maintenance");
       }
     }
     ModeSetting setting =

@@ -151,15 +151,28 @@ public class OpsStateWatcher {
     }
   }
 
+  private void acceptData(ConfigMap configMap) {
+    OpsState next;
+    try {
+      next = OpsState.fromData(configMap.getData());
+    } catch (RuntimeException e) {
+      // fromData reports bad values instead of throwing; should it throw all the same, the last
+      // good state stays and the next change is still applied.
+      LOG.error("ops-state ConfigMap could not be read, keeping the last state", e);
+      return;
+    }
+    accept(next);
+  }
+
   private final class Handler implements ResourceEventHandler<ConfigMap> {
     @Override
     public void onAdd(ConfigMap configMap) {
-      accept(OpsState.fromData(configMap.getData()));
+      acceptData(configMap);
     }
 
     @Override
     public void onUpdate(ConfigMap oldConfigMap, ConfigMap newConfigMap) {
-      accept(OpsState.fromData(newConfigMap.getData()));
+      acceptData(newConfigMap);
     }
 
     @Override

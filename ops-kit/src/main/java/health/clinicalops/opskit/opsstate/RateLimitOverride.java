@@ -1,8 +1,8 @@
 package health.clinicalops.opskit.opsstate;
 
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -10,9 +10,16 @@ import java.util.regex.Pattern;
 
 /**
  * A temporary rate-limit override, written under {@code ratelimit.override.<POLICY>} as {@code
- * <max>/<window>;expiresAt=<RFC 3339>}, e.g. {@code 60/1m;expiresAt=2026-01-16T10:15:00Z}.
+ * <max>/<window>;expiresAt=<RFC 3339>}, e.g. {@code 60/1m;expiresAt=2026-01-16T10:15:00Z}. A value
+ * read from the ConfigMap is accepted only with a window of at most {@link #MAX_WINDOW} and an
+ * expiry with a four-digit year, so that no later arithmetic on it can overflow.
  */
 public record RateLimitOverride(String policy, int max, Duration window, Instant expiresAt) {
+
+  /** The longest window an override read from the ConfigMap may have. */
+  public static final Duration MAX_WINDOW = Duration.ofDays(1);
+
+  private static final Instant LATEST_EXPIRY = Instant.parse("9999-12-31T23:59:59Z");
 
   private static final Pattern WIRE =
       Pattern.compile("^\\s*(\\d+)\\s*/\\s*(\\d+)([smh])\\s*;\\s*expiresAt=(\\S+)\\s*$");
@@ -34,7 +41,10 @@ public record RateLimitOverride(String policy, int max, Duration window, Instant
     return max + "/" + formatWindow(window) + ";expiresAt=" + expiresAt;
   }
 
-  /** Parses the wire form; empty when the value is malformed (an operator typo never throws). */
+  /**
+   * Parses the wire form; empty when the value is malformed or out of range (an operator typo never
+   * throws).
+   */
   public static Optional<RateLimitOverride> parse(String policy, String value) {
     if (value == null) {
       return Optional.empty();
@@ -52,8 +62,12 @@ public record RateLimitOverride(String policy, int max, Duration window, Instant
             case "m" -> Duration.ofMinutes(amount);
             default -> Duration.ofHours(amount);
           };
-      return Optional.of(new RateLimitOverride(policy, max, window, Instant.parse(m.group(4))));
-    } catch (IllegalArgumentException | DateTimeParseException e) {
+      Instant expiresAt = Instant.parse(m.group(4));
+      if (window.compareTo(MAX_WINDOW) > 0 || expiresAt.isAfter(LATEST_EXPIRY)) {
+        return Optional.empty();
+      }
+      return Optional.of(new RateLimitOverride(policy, max, window, expiresAt));
+    } catch (IllegalArgumentException | ArithmeticException | DateTimeException e) {
       return Optional.empty();
     }
   }

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class OpsStateParsingTest {
@@ -58,10 +61,37 @@ class OpsStateParsingTest {
                 "mode.since", "yesterday",
                 "database.target", "tertiary",
                 "ratelimit.override.AUTH", "lots"));
-    assertEquals(Mode.NORMAL, state.effectiveMode(NOW));
     assertEquals(DatabaseTarget.PRIMARY, state.databaseTarget());
     assertTrue(state.rateLimitOverrides().isEmpty());
     assertEquals(4, state.problems().size());
+  }
+
+  @Test
+  void anUnknownModeIsTheStrictestModeNotNormal() {
+    // A typo by an operator must not reopen writes.
+    OpsState state = OpsState.fromData(Map.of("mode", "maintenence", "mode.setBy", "alice"));
+    assertEquals(Mode.MAINTENANCE, state.effectiveMode(NOW));
+    assertEquals(
+        List.of("mode: unknown value 'maintenence', treated as maintenance"), state.problems());
+  }
+
+  @Test
+  void hugeNumbersInAnOverrideAreReportedAndIgnoredWhileTheOtherKeysApply() {
+    String expires = ";expiresAt=2026-01-16T10:15:00Z";
+    Map<String, String> data = new HashMap<>();
+    data.put("mode", "read-only");
+    data.put("ratelimit.override.AUTH", "99999999999999999999/1m" + expires);
+    data.put("ratelimit.override.READ", "60/99999999999999999999m" + expires);
+    data.put("ratelimit.override.WRITE", "60/9999999999999999m" + expires);
+    data.put("ratelimit.override.GLOBAL", "60/999999h" + expires);
+    data.put("ratelimit.override.OTHER", "60/1m;expiresAt=+999999999-12-31T23:59:59Z");
+    data.put("ratelimit.override.SEARCH", "120/1m" + expires);
+
+    OpsState state = OpsState.fromData(data);
+
+    assertEquals(Mode.READ_ONLY, state.effectiveMode(NOW));
+    assertEquals(Set.of("SEARCH"), state.rateLimitOverrides().keySet());
+    assertEquals(5, state.problems().size(), state.problems().toString());
   }
 
   @Test

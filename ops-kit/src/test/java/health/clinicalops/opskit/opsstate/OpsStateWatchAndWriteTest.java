@@ -1,6 +1,10 @@
 package health.clinicalops.opskit.opsstate;
 
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -71,6 +75,50 @@ class OpsStateWatchAndWriteTest {
         .atMost(Duration.ofSeconds(1))
         .until(() -> recorder.events.stream().anyMatch(e -> e.effectiveMode() == Mode.MAINTENANCE));
     assertTrue(watcher.isWatching());
+  }
+
+  @Test
+  void aHugeNumberInAnOverrideIsIgnoredAndLaterChangesStillApply() {
+    patch(
+        Map.of(
+            "ratelimit.override.WRITE", "60/9999999999999999m;expiresAt=2099-01-01T00:00:00Z",
+            "ratelimit.override.READ", "99999999999999999999/1m;expiresAt=2099-01-01T00:00:00Z",
+            "mode", "maintenance",
+            "mode.setBy", "alice"));
+    await()
+        .atMost(Duration.ofSeconds(1))
+        .untilAsserted(() -> assertThat(watcher.effectiveMode()).isEqualTo(Mode.MAINTENANCE));
+    assertThat(watcher.current().rateLimitOverrides()).isEmpty();
+    assertThat(watcher.current().problems()).hasSize(2);
+
+    patch(Map.of("mode", "read-only"));
+    await()
+        .atMost(Duration.ofSeconds(1))
+        .untilAsserted(() -> assertThat(watcher.effectiveMode()).isEqualTo(Mode.READ_ONLY));
+  }
+
+  @Test
+  void anUnknownModeIsEnforcedAsMaintenanceAndShownInReadiness() {
+    patch(Map.of("mode", "maintenence", "mode.setBy", "alice"));
+    await()
+        .atMost(Duration.ofSeconds(1))
+        .untilAsserted(() -> assertThat(watcher.effectiveMode()).isEqualTo(Mode.MAINTENANCE));
+    given()
+        .get("/q/health/ready")
+        .then()
+        .body(
+            "checks.find { it.name == 'ops-state' }.data.mode",
+            equalTo("maintenance"),
+            "checks.find { it.name == 'ops-state' }.data.problems",
+            containsString("mode: unknown value 'maintenence', treated as maintenance"));
+  }
+
+  private void patch(Map<String, String> data) {
+    client
+        .configMaps()
+        .inNamespace(watcher.namespace())
+        .withName("clinical-ops-state")
+        .edit(cm -> new ConfigMapBuilder(cm).addToData(data).build());
   }
 
   @Test

@@ -237,6 +237,35 @@ public interface OrchestratorConfig {
     /** How often running procedures heartbeat and stale ones are looked for. */
     @WithDefault("5s")
     Duration supervisionInterval();
+
+    /** Limits of this service's own SQL on the app database (counts, schema version, restore). */
+    Timeouts timeouts();
+  }
+
+  /**
+   * So that a hung app database (a lost network path, a stopped server) fails a step instead of
+   * holding a runner thread forever. pg_dump and pg_restore are bounded by {@code command-timeout}.
+   * Given to the JDBC driver in whole seconds, rounded up.
+   */
+  interface Timeouts {
+    /** Time to open the TCP connection. */
+    @WithDefault("10s")
+    Duration connect();
+
+    /** Time to open and authenticate a connection, TCP and TLS included. */
+    @WithDefault("15s")
+    Duration login();
+
+    /** Server-side limit on each statement ({@code statement_timeout}). */
+    @WithDefault("30s")
+    Duration statement();
+
+    /**
+     * Longest wait for any answer from the server; longer than {@code statement}, so that a slow
+     * query is cancelled by the server first and this only ends a server that answers nothing.
+     */
+    @WithDefault("45s")
+    Duration socket();
   }
 
   /** Maintenance mode requests. */

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -42,6 +43,35 @@ public class AppDatabase {
   public static final Pattern BACKUP_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,120}");
 
   private static final String COUNTS_SUFFIX = ".counts.properties";
+
+  /** Connection parameters pgjdbc and libpq share by name (libpq's URI refuses unknown ones). */
+  private static final Set<String> LIBPQ_PARAMETERS =
+      Set.of(
+          "user",
+          "options",
+          "application_name",
+          "sslmode",
+          "sslcert",
+          "sslkey",
+          "sslrootcert",
+          "sslcrl",
+          "gssencmode",
+          "channel_binding",
+          "target_session_attrs",
+          "keepalives",
+          "keepalives_idle",
+          "connect_timeout");
+
+  /** pgjdbc's {@code targetServerType} as libpq's {@code target_session_attrs}. */
+  private static final Map<String, String> TARGET_SESSION_ATTRS =
+      Map.of(
+          "any", "any",
+          "primary", "read-write",
+          "master", "read-write",
+          "secondary", "standby",
+          "slave", "standby",
+          "preferSecondary", "prefer-standby",
+          "preferSlave", "prefer-standby");
 
   private final OrchestratorConfig.DatabaseRollback config;
   private final OrchestratorConfig.Rollback rollbackConfig;
@@ -367,8 +397,26 @@ public class AppDatabase {
                 () ->
                     new SQLException(
                         "clinicalops.rollback-orchestrator.database-rollback.jdbc-url is not set"));
-    return DriverManager.getConnection(
-        url, config.username().orElse(null), config.password().orElse(null));
+    OrchestratorConfig.Timeouts timeouts = config.timeouts();
+    Properties properties = new Properties();
+    config.username().ifPresent(user -> properties.setProperty("user", user));
+    config.password().ifPresent(password -> properties.setProperty("password", password));
+    properties.setProperty("connectTimeout", wholeSeconds(timeouts.connect()));
+    properties.setProperty("loginTimeout", wholeSeconds(timeouts.login()));
+    properties.setProperty("socketTimeout", wholeSeconds(timeouts.socket()));
+    Connection connection = DriverManager.getConnection(url, properties);
+    // Set on the session rather than through the URL's options, which a jdbc-url may carry itself.
+    try (Statement s = connection.createStatement()) {
+      s.execute("SET statement_timeout = " + Math.max(1, timeouts.statement().toMillis()));
+    } catch (SQLException e) {
+      connection.close();
+      throw e;
+    }
+    return connection;
+  }
+
+  private static String wholeSeconds(java.time.Duration timeout) {
+    return Long.toString(Math.max(1, (timeout.toMillis() + 999) / 1000));
   }
 
   /** The JDBC URL as a libpq URI for pg_dump/pg_restore (password through PGPASSWORD). */
@@ -377,21 +425,74 @@ public class AppDatabase {
         config
             .jdbcUrl()
             .orElseThrow(() -> new DatabaseStepFailed("the app database is not configured"));
+    return libpqUri(jdbc, config.username());
+  }
+
+  /**
+   * {@code jdbc:postgresql://hosts/db?params} as libpq's {@code postgresql://user@hosts/db?params}.
+   * Parameters libpq knows by the same name ({@code sslmode}, {@code sslrootcert}, {@code
+   * application_name}, ...) pass unchanged; JDBC names with a libpq equivalent are renamed ({@code
+   * ApplicationName}, {@code connectTimeout}, {@code targetServerType}, {@code ssl=true}, which
+   * pgjdbc takes as {@code verify-full}); the driver's own ones ({@code socketTimeout}, {@code
+   * sslfactory}, ...) are left out, since libpq refuses a URI with a parameter it does not know. A
+   * password never goes into the URI, which is a command-line argument: it is given as PGPASSWORD.
+   */
+  static String libpqUri(String jdbc, Optional<String> username) throws DatabaseStepFailed {
     if (!jdbc.startsWith("jdbc:postgresql://")) {
       throw new DatabaseStepFailed("not a PostgreSQL JDBC URL");
     }
     String rest = jdbc.substring("jdbc:postgresql://".length());
     int query = rest.indexOf('?');
+    String hostsAndDatabase = query < 0 ? rest : rest.substring(0, query);
+    List<String[]> parameters = new ArrayList<>();
     if (query >= 0) {
-      rest = rest.substring(0, query);
+      for (String pair : rest.substring(query + 1).split("&")) {
+        int eq = pair.indexOf('=');
+        if (!pair.isEmpty()) {
+          parameters.add(
+              eq < 0
+                  ? new String[] {pair, ""}
+                  : new String[] {pair.substring(0, eq), pair.substring(eq + 1)});
+        }
+      }
     }
-    String user = config.username().map(u -> u + "@").orElse("");
-    return "postgresql://" + user + rest;
+    boolean hasSslMode = parameters.stream().anyMatch(p -> p[0].equals("sslmode"));
+    List<String> libpq = new ArrayList<>();
+    for (String[] parameter : parameters) {
+      String name = parameter[0];
+      String value = parameter[1];
+      if (LIBPQ_PARAMETERS.contains(name)) {
+        libpq.add(name + "=" + value);
+      } else if (name.equals("ApplicationName")) {
+        libpq.add("application_name=" + value);
+      } else if (name.equals("connectTimeout")) {
+        libpq.add("connect_timeout=" + value);
+      } else if (name.equals("ssl") && value.equals("true") && !hasSslMode) {
+        libpq.add("sslmode=verify-full");
+      } else if (name.equals("tcpKeepAlive")) {
+        libpq.add("keepalives=" + (value.equals("true") ? "1" : "0"));
+      } else if (name.equals("targetServerType")) {
+        String attrs = TARGET_SESSION_ATTRS.get(value);
+        if (attrs != null) {
+          libpq.add("target_session_attrs=" + attrs);
+        }
+      }
+    }
+    String user =
+        username
+            .map(u -> URLEncoder.encode(u, StandardCharsets.UTF_8).replace("+", "%20") + "@")
+            .orElse("");
+    return "postgresql://"
+        + user
+        + hostsAndDatabase
+        + (libpq.isEmpty() ? "" : "?" + String.join("&", libpq));
   }
 
   private String databaseName() throws DatabaseStepFailed {
     String url = libpqUrl();
-    return url.substring(url.lastIndexOf('/') + 1);
+    int query = url.indexOf('?');
+    String withoutQuery = query < 0 ? url : url.substring(0, query);
+    return withoutQuery.substring(withoutQuery.lastIndexOf('/') + 1);
   }
 
   private static String abbreviate(String text) {

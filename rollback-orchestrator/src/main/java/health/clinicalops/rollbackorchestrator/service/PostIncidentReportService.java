@@ -100,7 +100,7 @@ public class PostIncidentReportService {
         .append(" |\n| Severity | ")
         .append(incident.severity)
         .append(" |\n| Runbook | ")
-        .append(incident.runbook)
+        .append(cell(incident.runbook))
         .append(" |\n| Status | ")
         .append(incident.status)
         .append(" |\n| Reported by | ")
@@ -154,7 +154,7 @@ public class PostIncidentReportService {
     if (followUps.isEmpty()) {
       md.append("_None recorded yet._\n");
     } else {
-      followUps.forEach(f -> md.append("- [ ] ").append(f.strip().replace("\n", " ")).append('\n'));
+      followUps.forEach(f -> md.append("- [ ] ").append(listItem(f)).append('\n'));
     }
     if (Runbooks.AUDIT_LOG_FAILURE.equals(incident.runbook)) {
       appendComplianceExport(md, incident);
@@ -187,7 +187,7 @@ public class PostIncidentReportService {
     md.append("\n## Response times against the runbook\n\n");
     if (budget.isEmpty()) {
       md.append("The runbook `")
-          .append(incident.runbook)
+          .append(cell(incident.runbook))
           .append("` gives its steps no time budget.\n\n");
     } else {
       md.append("The runbook's timed steps, as a person would run them by hand:\n\n")
@@ -251,7 +251,7 @@ public class PostIncidentReportService {
   private static void row(
       StringBuilder md, String measure, Duration took, Duration budget, String budgetLabel) {
     md.append("| ")
-        .append(measure)
+        .append(cell(measure))
         .append(" | ")
         .append(human(took))
         .append(" | ")
@@ -322,9 +322,23 @@ public class PostIncidentReportService {
     }
   }
 
-  /** A value inside a Markdown table cell. */
+  /**
+   * A value inside a Markdown table cell: HTML in it is shown as text, not rendered (titles and
+   * evidence come from callers), a pipe stays inside the cell, line breaks become {@code <br>}.
+   */
   private static String cell(String text) {
-    return text == null ? "" : text.replace("|", "\\|").replace("\r", "").replace("\n", "<br>");
+    return text == null
+        ? ""
+        : escapeHtml(text).replace("|", "\\|").replace("\r", "").replace("\n", "<br>");
+  }
+
+  /** A line of text for a Markdown list item: HTML shown as text, on one line. */
+  private static String listItem(String text) {
+    return escapeHtml(text.strip()).replace("\r", "").replace("\n", " ");
+  }
+
+  private static String escapeHtml(String text) {
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
   }
 
   /** "0.3 s", "2 min 5 s", "1 h 3 min". */

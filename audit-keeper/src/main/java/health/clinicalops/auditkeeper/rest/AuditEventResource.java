@@ -4,6 +4,7 @@ import health.clinicalops.auditkeeper.domain.AuditEventPage;
 import health.clinicalops.auditkeeper.domain.StoredAuditEvent;
 import health.clinicalops.auditkeeper.domain.WriteReceipt;
 import health.clinicalops.auditkeeper.service.AuditEventService;
+import health.clinicalops.opskit.problem.ProblemException;
 import health.clinicalops.opskit.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -69,11 +70,9 @@ public class AuditEventResource {
   @GET
   @Path("/{id}")
   @RolesAllowed(Roles.OPERATOR)
-  public Response find(@PathParam("id") String id) {
+  public StoredAuditEvent find(@PathParam("id") String id) {
     return service
         .find(id)
-        .map(StoredAuditEvent.class::cast)
-        .map(e -> Response.ok(e).build())
-        .orElseGet(() -> Response.status(Response.Status.NOT_FOUND).build());
+        .orElseThrow(() -> ProblemException.notFound("no audit event with id " + id));
   }
 }

@@ -65,7 +65,13 @@ class AuditEventWriteTest {
         .body("timestamp", equalTo("2026-01-16T10:00:00.123Z"))
         .body("ipAddress", equalTo("203.0.113.7"))
         .body("hash.length()", equalTo(64));
-    asOperator().get("/api/v1/audit-events/no-such-id").then().statusCode(404);
+    asOperator()
+        .get("/api/v1/audit-events/no-such-id")
+        .then()
+        .statusCode(404)
+        .contentType("application/problem+json")
+        .body("status", equalTo(404))
+        .body("detail", containsString("no-such-id"));
   }
 
   @Test

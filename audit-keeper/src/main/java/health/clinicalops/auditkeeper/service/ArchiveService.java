@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import health.clinicalops.auditkeeper.config.AuditKeeperConfig;
 import health.clinicalops.auditkeeper.domain.ArchiveManifest;
 import health.clinicalops.auditkeeper.domain.ArchiveResult;
+import health.clinicalops.auditkeeper.domain.VerificationReport;
 import health.clinicalops.opskit.clients.IncidentReport;
 import health.clinicalops.opskit.clients.IncidentReporter;
 import health.clinicalops.opskit.clients.Runbooks;
@@ -77,6 +78,8 @@ public class ArchiveService {
   private final IncidentReporter incidents;
   private final Clock clock;
   private final SchemaMigrator migrator;
+  private final ChainVerifier verifier;
+  private final TamperAlarm tamperAlarm;
 
   ArchiveService(
       AgroalDataSource dataSource,
@@ -86,8 +89,12 @@ public class ArchiveService {
       AuditWriter writer,
       IncidentReporter incidents,
       Clock clock,
-      SchemaMigrator migrator) {
+      SchemaMigrator migrator,
+      ChainVerifier verifier,
+      TamperAlarm tamperAlarm) {
     this.migrator = migrator;
+    this.verifier = verifier;
+    this.tamperAlarm = tamperAlarm;
     this.dataSource = dataSource;
     this.config = config;
     this.mapper = mapper;
@@ -170,6 +177,23 @@ public class ArchiveService {
     Long first = queryLong(c, "SELECT min(\"seq\") FROM \"AuditLog\"", null);
     if (first == null || last == null || last < first) {
       return Optional.empty();
+    }
+    // Rows that were changed behind the append-only rules must not be archived as if they were
+    // genuine, nor deleted (the evidence would go with them).
+    VerificationReport chain = verifier.verifySequenceRange(c, first, last);
+    if (!chain.valid()) {
+      tamperAlarm.chainBroken(chain, "the archive of rows " + first + ".." + last);
+      throw ProblemException.conflict(
+          "the hash chain of rows "
+              + first
+              + ".."
+              + last
+              + " is broken ("
+              + chain.problems().size()
+              + " problem(s), the first at seq "
+              + chain.problems().get(0).seq()
+              + "); nothing was archived or deleted, and a suspected data breach incident is"
+              + " open");
     }
     String firstPrevHash = hashOf(c, first, "\"prevHash\"");
     String chainHead = hashOf(c, last, "\"hash\"");

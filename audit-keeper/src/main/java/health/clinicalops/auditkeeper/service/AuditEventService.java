@@ -27,6 +27,7 @@ public class AuditEventService {
   private final AuditLogRepository repository;
   private final ChainVerifier verifier;
   private final AuditQuarantine quarantine;
+  private final TamperAlarm tamperAlarm;
   private final AuditKeeperConfig config;
 
   AuditEventService(
@@ -35,12 +36,14 @@ public class AuditEventService {
       AuditLogRepository repository,
       ChainVerifier verifier,
       AuditQuarantine quarantine,
+      TamperAlarm tamperAlarm,
       AuditKeeperConfig config) {
     this.parser = parser;
     this.writer = writer;
     this.repository = repository;
     this.verifier = verifier;
     this.quarantine = quarantine;
+    this.tamperAlarm = tamperAlarm;
     this.config = config;
   }
 
@@ -81,7 +84,11 @@ public class AuditEventService {
 
   public VerificationReport verify(String from, String to) {
     try {
-      return verifier.verify(instant("from", from), instant("to", to));
+      VerificationReport report = verifier.verify(instant("from", from), instant("to", to));
+      if (!report.valid()) {
+        tamperAlarm.chainBroken(report, "a verification asked for by an operator");
+      }
+      return report;
     } catch (SQLException e) {
       throw unavailable(e);
     }

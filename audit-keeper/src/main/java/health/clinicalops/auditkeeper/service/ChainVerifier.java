@@ -53,9 +53,23 @@ public class ChainVerifier {
   }
 
   private VerificationReport verify(Connection c, Instant from, Instant to) throws SQLException {
-    Map<Long, Checkpoint> checkpoints = checkpoints(c);
     Long lo = from == null ? Long.valueOf(1) : single(c, "min", ">=", from);
     Long hi = to == null ? Long.valueOf(Long.MAX_VALUE) : single(c, "max", "<", to);
+    return walk(c, lo, hi, to == null);
+  }
+
+  /**
+   * Verifies the rows with sequence numbers from {@code lo} to {@code hi} on {@code c}, in its
+   * transaction (the archive checks the rows it is about to export and delete).
+   */
+  public VerificationReport verifySequenceRange(Connection c, long lo, long hi)
+      throws SQLException {
+    return walk(c, lo, hi, false);
+  }
+
+  private VerificationReport walk(Connection c, Long lo, Long hi, boolean toChainHead)
+      throws SQLException {
+    Map<Long, Checkpoint> checkpoints = checkpoints(c);
     List<ChainProblem> problems = new ArrayList<>();
     if (lo == null || hi == null || lo > hi) {
       return new VerificationReport(true, 0, null, null, 0, problems);
@@ -97,7 +111,7 @@ public class ChainVerifier {
         }
       }
     }
-    if (to == null) {
+    if (toChainHead) {
       try (PreparedStatement ps =
               c.prepareStatement(
                   "SELECT last_seq, last_hash FROM audit_keeper.chain_head WHERE id = 1");

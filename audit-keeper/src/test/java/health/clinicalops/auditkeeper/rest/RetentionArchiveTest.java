@@ -1,5 +1,6 @@
 package health.clinicalops.auditkeeper.rest;
 
+import static health.clinicalops.auditkeeper.support.AuditApi.DATABASE;
 import static health.clinicalops.auditkeeper.support.AuditApi.asOperator;
 import static health.clinicalops.auditkeeper.support.AuditApi.count;
 import static health.clinicalops.auditkeeper.support.AuditApi.event;
@@ -7,6 +8,7 @@ import static health.clinicalops.auditkeeper.support.AuditApi.postNdjson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +18,7 @@ import health.clinicalops.auditkeeper.service.ArchiveService;
 import health.clinicalops.auditkeeper.support.FakeIncidentsResource;
 import health.clinicalops.auditkeeper.support.TempDirectoriesTestResource;
 import health.clinicalops.opskit.clients.IncidentReport;
+import health.clinicalops.opskit.clients.Severity;
 import health.clinicalops.opskit.problem.ProblemException;
 import health.clinicalops.testing.EmbeddedPostgresServer;
 import health.clinicalops.testing.InjectPostgres;
@@ -116,6 +119,39 @@ class RetentionArchiveTest {
 
   @Test
   @Order(2)
+  void rowsChangedBehindTheAppendOnlyRulesAreNeitherArchivedNorDeletedAndRaiseABreach()
+      throws Exception {
+    String tampered = "UPDATE \"AuditLog\" SET \"action\" = 'innocent' WHERE \"id\" = 'old-4'";
+    pg.execute(DATABASE, "SET session_replication_role = replica; " + tampered);
+    try {
+      asOperator()
+          .post("/api/v1/archives")
+          .then()
+          .statusCode(409)
+          .contentType("application/problem+json")
+          .body("detail", containsString("hash chain"));
+      assertThat(count(pg, "\"id\" LIKE 'old-%'")).isEqualTo(OLD);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(
+              () -> {
+                List<IncidentReport> breach =
+                    FakeIncidentsResource.withKeyPrefix("audit-keeper/chain-broken/EDITED/");
+                assertThat(breach).isNotEmpty();
+                assertThat(breach.get(0).severity()).isEqualTo(Severity.P1);
+                assertThat(breach.get(0).evidence())
+                    .containsEntry(IncidentReport.SUSPECTED_DATA_BREACH, true);
+              });
+    } finally {
+      pg.execute(
+          DATABASE,
+          "SET session_replication_role = replica; UPDATE \"AuditLog\" SET \"action\" ="
+              + " 'note.read' WHERE \"id\" = 'old-4'");
+    }
+  }
+
+  @Test
+  @Order(3)
   void oldRowsAreArchivedVerifiedAndDeletedAndTheChainStillVerifies() throws Exception {
     String fileName =
         asOperator()
@@ -170,7 +206,7 @@ class RetentionArchiveTest {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void theRetentionRoleMayDeleteOnlyArchivedRows() {
     assertThatThrownBy(
             () ->
@@ -182,7 +218,7 @@ class RetentionArchiveTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void aDatabaseOverNinetyPercentOfItsQuotaOpensAnIncident() {
     await()
         .atMost(Duration.ofSeconds(30))

@@ -4,11 +4,15 @@ import static health.clinicalops.auditkeeper.support.AuditApi.DATABASE;
 import static health.clinicalops.auditkeeper.support.AuditApi.asOperator;
 import static health.clinicalops.auditkeeper.support.AuditApi.event;
 import static health.clinicalops.auditkeeper.support.AuditApi.postNdjson;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 
+import health.clinicalops.auditkeeper.support.FakeIncidentsResource;
 import health.clinicalops.auditkeeper.support.TempDirectoriesTestResource;
+import health.clinicalops.opskit.clients.IncidentReport;
 import health.clinicalops.testing.EmbeddedPostgresServer;
 import health.clinicalops.testing.InjectPostgres;
 import health.clinicalops.testing.PostgresTestResource;
@@ -68,6 +72,17 @@ class TamperEvidenceTest {
         .body("problems", hasSize(1))
         .body("problems[0].kind", equalTo("EDITED"))
         .body("problems[0].seq", equalTo(3));
+    await()
+        .atMost(java.time.Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        FakeIncidentsResource.withKeyPrefix("audit-keeper/chain-broken/EDITED/3"))
+                    .isNotEmpty()
+                    .allSatisfy(
+                        r ->
+                            assertThat(r.evidence())
+                                .containsEntry(IncidentReport.SUSPECTED_DATA_BREACH, true)));
     asSuperuserBypassingTriggers(
         "UPDATE \"AuditLog\" SET \"action\" = 'tamper.target',"
             + " \"details\" = jsonb_build_object('n', \"id\") WHERE \"seq\" = 3");

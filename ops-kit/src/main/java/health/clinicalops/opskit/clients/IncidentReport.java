@@ -22,6 +22,12 @@ public record IncidentReport(
     boolean resolved,
     String reportId) {
 
+  /**
+   * The evidence key of the "Emergency Escalation" runbook's "data breach suspected": {@code true}
+   * makes rollback-orchestrator page the breach contacts as well.
+   */
+  public static final String SUSPECTED_DATA_BREACH = "suspectedDataBreach";
+
   /** One timeline entry: what was done, by whom, when. */
   public record Step(String action, String detail, String actor, Instant at) {}
 

@@ -37,7 +37,7 @@ import java.util.Optional;
 public class IncidentService {
 
   /** Evidence key that marks a suspected data breach (pages the breach contacts at once). */
-  public static final String BREACH_EVIDENCE_KEY = "suspectedDataBreach";
+  public static final String BREACH_EVIDENCE_KEY = IncidentReport.SUSPECTED_DATA_BREACH;
 
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 

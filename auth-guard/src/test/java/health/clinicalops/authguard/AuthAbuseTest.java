@@ -237,6 +237,28 @@ class AuthAbuseTest {
   }
 
   @Test
+  void hugeNumbersInABlockOrAnAttackQueryAreRefusedNotAFault() {
+    for (Object ttl : new Object[] {Long.MAX_VALUE, 999_999_999_999L, "99999999999999999999"}) {
+      asOperator()
+          .contentType(ContentType.JSON)
+          .body("{\"ip\":\"" + randomIp() + "\",\"reason\":\"huge\",\"ttlSeconds\":" + ttl + "}")
+          .post("/api/v1/blocks")
+          .then()
+          .statusCode(400)
+          .contentType("application/problem+json");
+    }
+    for (String since :
+        new String[] {"PT2562047788015215H", "P99999999999D", "-PT2562047788015215H"}) {
+      asService()
+          .queryParam("since", since)
+          .get("/api/v1/attacks")
+          .then()
+          .statusCode(400)
+          .contentType("application/problem+json");
+    }
+  }
+
+  @Test
   void aBlockWrittenByAnotherReplicaIsEnforcedWithinOneSecond() throws Exception {
     String ip = randomIp();
     checkFromIp("k-" + ip, "READ", ip).statusCode(200);

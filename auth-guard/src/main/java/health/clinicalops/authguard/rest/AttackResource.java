@@ -13,8 +13,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -25,6 +26,9 @@ import java.util.Optional;
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed({Roles.SERVICE, Roles.OPERATOR})
 public class AttackResource {
+
+  /** Beyond this, a time to reach back to is no longer one the database can compare. */
+  private static final Duration LONGEST_SINCE = Duration.ofDays(3650);
 
   private final AttackRepository attacks;
   private final Clock clock;
@@ -42,10 +46,14 @@ public class AttackResource {
   public List<Attack> list(
       @QueryParam("since") @DefaultValue("PT24H") String since,
       @QueryParam("class") String attackClass) {
-    Duration window;
+    Instant from;
     try {
-      window = Duration.parse(since);
-    } catch (DateTimeParseException e) {
+      Duration window = Duration.parse(since);
+      if (window.isNegative() || window.isZero() || window.compareTo(LONGEST_SINCE) > 0) {
+        throw ProblemException.badRequest("since: between PT1S and P3650D, such as PT24H");
+      }
+      from = clock.instant().minus(window);
+    } catch (DateTimeException e) {
       throw ProblemException.badRequest("since: not an ISO-8601 duration such as PT24H");
     }
     Optional<AttackClass> only = Optional.empty();
@@ -59,6 +67,6 @@ public class AttackResource {
             "class: one of credential-stuffing, brute-force, distributed");
       }
     }
-    return attacks.seenSince(clock.instant().minus(window), only);
+    return attacks.seenSince(from, only);
   }
 }

@@ -9,6 +9,7 @@ import jakarta.validation.constraints.NotNull;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -20,6 +21,11 @@ public class DeployService {
 
   private static final Logger LOG = Logger.getLogger(DeployService.class);
 
+  /** RFC 3339 times have four-digit years; past these, storing and comparing them overflows. */
+  private static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+
+  private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
   private final DeployRegistry registry;
   private final Clock clock;
 
@@ -29,6 +35,11 @@ public class DeployService {
   }
 
   public Deploy announce(@Valid @NotNull DeployRequest request) {
+    Instant deployedAt = request.deployedAt();
+    if (deployedAt != null && (deployedAt.isBefore(EARLIEST) || deployedAt.isAfter(LATEST))) {
+      throw ProblemException.badRequest(
+          "deployedAt: between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z");
+    }
     String previous = request.previousRevision();
     try {
       if (previous == null) {

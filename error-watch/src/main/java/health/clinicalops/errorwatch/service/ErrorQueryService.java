@@ -59,7 +59,10 @@ public class ErrorQueryService {
       } else {
         window = Duration.parse(text);
       }
-    } catch (DateTimeParseException | NumberFormatException | NullPointerException e) {
+    } catch (DateTimeParseException
+        | NumberFormatException
+        | ArithmeticException
+        | NullPointerException e) {
       throw ProblemException.badRequest("window must look like 30s, 5m, 1h or PT5M: " + text);
     }
     if (window.isNegative() || window.isZero()) {

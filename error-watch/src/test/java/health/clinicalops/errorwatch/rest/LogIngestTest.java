@@ -113,6 +113,34 @@ class LogIngestTest {
   }
 
   @Test
+  void aDeployTimeBeyondYear9999IsRefusedNotAFault() {
+    given()
+        .auth()
+        .oauth2("test-service-token")
+        .contentType("application/json")
+        .body("{\"app\":\"clinical-app\",\"deployedAt\":\"+999999999-12-31T23:59:59Z\"}")
+        .post("/api/v1/deploys")
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json");
+  }
+
+  @Test
+  void aHugeWindowIsRefusedNotAFault() {
+    for (String window :
+        new String[] {"99999999999999999d", "9999999999999999999s", "PT2562047788015215H"}) {
+      given()
+          .auth()
+          .oauth2("test-service-token")
+          .queryParam("window", window)
+          .get("/api/v1/errors/top")
+          .then()
+          .statusCode(400)
+          .contentType("application/problem+json");
+    }
+  }
+
+  @Test
   void topErrorsAgreeWithTheRunbooksJqPipeline() throws Exception {
     Instant start = Instant.parse("2029-06-01T08:00:00Z");
     GeneratedLogDump dump = new GeneratedLogDump(start, 7);

@@ -1,5 +1,6 @@
 package health.clinicalops.dbsentinel;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -64,6 +65,47 @@ class FailoverTest extends SentinelTestBase {
     await()
         .atMost(Duration.ofSeconds(3))
         .until(() -> !FakeIncidentsResource.withStep("database.target.primary").isEmpty());
+  }
+
+  @Test
+  void writesThatReachedTheBackupKeepTheAppOnItUntilAPersonHasCarriedThemOver() {
+    primary.stop();
+    await().atMost(Duration.ofSeconds(10)).until(() -> target() == DatabaseTarget.BACKUP);
+    // Someone lifted read-only while on the backup: a clinical note was written there.
+    backup.execute(
+        SentinelDatabasesTestResource.DATABASE,
+        "CREATE TABLE IF NOT EXISTS written_on_backup (note text);"
+            + " INSERT INTO written_on_backup VALUES ('written during the outage')");
+
+    primary.restart();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(FakeIncidentsResource.withStep("failback.refused"))
+                    .singleElement()
+                    .satisfies(
+                        r ->
+                            assertThat(r.step().detail())
+                                .contains("1 rows were written to the backup")
+                                .contains("set database.target=primary")));
+    // Well past the settling time the app is still on the backup, and writes stay off.
+    await()
+        .during(Duration.ofSeconds(4))
+        .atMost(Duration.ofSeconds(6))
+        .until(() -> target() == DatabaseTarget.BACKUP && mode() == Mode.READ_ONLY);
+    assertThat(FakeIncidentsResource.withStep("database.target.primary")).isEmpty();
+
+    // The on-call engineer carried the note over and switches back by hand.
+    writer.setDatabaseTarget(DatabaseTarget.PRIMARY);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              assertThat(mode()).isEqualTo(Mode.NORMAL);
+              assertThat(responder.openIncidentKeys()).isEmpty();
+            });
+    backup.execute(SentinelDatabasesTestResource.DATABASE, "DROP TABLE written_on_backup");
   }
 
   @Test

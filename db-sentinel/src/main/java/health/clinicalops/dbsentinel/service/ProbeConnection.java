@@ -43,6 +43,11 @@ public final class ProbeConnection implements AutoCloseable {
   private static final String LIMITS_SQL =
       "SELECT current_setting('max_connections')::int,"
           + " current_setting('superuser_reserved_connections')::int";
+
+  /** Rows written to user tables since the statistics began (a write to a backup shows here). */
+  static final String ROWS_WRITTEN_SQL =
+      "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_user_tables";
+
   private static final String IDLE_IN_TRANSACTION_SQL =
       "SELECT pid, coalesce(usename, ''), coalesce(application_name, ''), state,"
           + " extract(epoch FROM now() - state_change)::bigint"
@@ -171,7 +176,15 @@ public final class ProbeConnection implements AutoCloseable {
     List<SessionInfo> idle = sessions(c, IDLE_IN_TRANSACTION_SQL, settings.idleInTransaction());
     List<SessionInfo> longRunning = sessions(c, LONG_RUNNING_SQL, settings.longRunningQuery());
     ConnectionStats stats = new ConnectionStats(used, Math.max(1, max - reserved), byState);
-    return new DatabaseActivity(stats, top, idle, longRunning, Instant.now(clock));
+    return new DatabaseActivity(stats, top, idle, longRunning, Instant.now(clock), rowsWritten(c));
+  }
+
+  private long rowsWritten(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(ROWS_WRITTEN_SQL)) {
+      rs.next();
+      return rs.getLong(1);
+    }
   }
 
   private List<SessionInfo> sessions(Connection c, String sql, Duration threshold)

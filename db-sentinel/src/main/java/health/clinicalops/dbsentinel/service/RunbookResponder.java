@@ -38,7 +38,9 @@ import org.jboss.logging.Logger;
  *   <li>unreachable longer than the failover delay and a healthy backup → database.target=backup
  *       (never while the primary answers); read-only stays on, so no write lands on the backup;
  *   <li>primary answering for the settling time → target back to primary, its own mode cleared, its
- *       incident resolved;
+ *       incident resolved; but never when rows were written to the backup since the failover (or
+ *       that cannot be told): switching back would discard them, so the target stays on the backup,
+ *       read-only stays on, and the incident says why and what a person does next;
  *   <li>credentials rejected → incident (runbook step 5), no read-only, no failover: the server
  *       answers;
  *   <li>connection slots above the saturation threshold or refused (53300) → incident P2, P1 when
@@ -78,6 +80,10 @@ public class RunbookResponder {
     final Instant detectedAt;
     boolean failoverWithheldNoted;
     boolean foreignModeNoted;
+    boolean failbackRefusedNoted;
+
+    /** The backup's {@code rowsWritten} when the app was switched to it; null unknown. */
+    Long backupRowsAtFailover;
 
     OpenIncident(IncidentReport base, Instant detectedAt) {
       this.base = base;
@@ -255,6 +261,8 @@ public class RunbookResponder {
     } else {
       writer.setDatabaseTarget(DatabaseTarget.BACKUP);
     }
+    long backupRows = o.backup().map(b -> b.activity().rowsWritten()).orElse(-1L);
+    outage.backupRowsAtFailover = backupRows >= 0 ? backupRows : null;
     step(
         outage,
         "database.target.backup",
@@ -263,7 +271,11 @@ public class RunbookResponder {
             + " s (failover delay "
             + config.response().failoverDelay().toSeconds()
             + " s) and the backup answers; database.target=backup, read-only stays on",
-        Map.of("target", DatabaseTarget.BACKUP.wireValue()));
+        Map.of(
+            "target",
+            DatabaseTarget.BACKUP.wireValue(),
+            "backupRowsWrittenAtFailover",
+            backupRows));
   }
 
   private void recover(Observation o, OpsState ops, boolean ownsReadOnly, boolean onBackup) {
@@ -274,6 +286,11 @@ public class RunbookResponder {
             + config.response().settlingTime().toSeconds()
             + " s)";
     if (onBackup) {
+      Optional<String> refused = failbackRefusal(o);
+      if (refused.isPresent()) {
+        refuseFailback(o, ops, ownsReadOnly, settled + "; " + refused.get());
+        return;
+      }
       if (config.dryRun()) {
         dryRunOnBackup = false;
       } else {
@@ -282,7 +299,9 @@ public class RunbookResponder {
       step(
           outage,
           "database.target.primary",
-          settled + "; database.target=primary",
+          settled
+              + "; no row was written to the backup since the failover, so nothing is left"
+              + " behind there; database.target=primary",
           Map.of("target", DatabaseTarget.PRIMARY.wireValue()));
     }
     if (ownsReadOnly) {
@@ -316,6 +335,66 @@ public class RunbookResponder {
       record("incident.resolved", settled, Map.of("recoverySeconds", toRecover.toSeconds()));
       incidents.report(outage.base.resolvedBy(settled));
       outage = null;
+    }
+  }
+
+  /**
+   * Why switching back would lose writes, if it would: rows written to the backup since the
+   * failover, or no way to tell (the failover was done by another replica, or the backup's
+   * statistics are not readable or went back).
+   */
+  private Optional<String> failbackRefusal(Observation o) {
+    long now =
+        o.backup().filter(b -> b.reachable()).map(b -> b.activity().rowsWritten()).orElse(-1L);
+    Long atFailover = outage == null ? null : outage.backupRowsAtFailover;
+    if (atFailover == null || now < 0 || now < atFailover) {
+      return Optional.of(
+          "whether rows were written to the backup since the failover cannot be told (row"
+              + " counters "
+              + (atFailover == null ? "not recorded at the failover" : "at failover " + atFailover)
+              + ", now "
+              + (now < 0 ? "unreadable" : now)
+              + ")");
+    }
+    if (now > atFailover) {
+      return Optional.of(
+          (now - atFailover) + " rows were written to the backup since the failover");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Stays on the backup with read-only on, and says once in the incident why and what a person
+   * does: carry the backup's writes over to the primary, then set database.target=primary.
+   */
+  private void refuseFailback(Observation o, OpsState ops, boolean ownsReadOnly, String why) {
+    if (ownsReadOnly) {
+      renewLease(ops);
+    }
+    if (outage == null) {
+      Instant since = ops.modeSetting().since().orElse(o.at());
+      outage =
+          new OpenIncident(
+              IncidentReport.open(
+                  outageKey(since),
+                  Runbooks.DATABASE_CONNECTIVITY_LOSS,
+                  Severity.P0,
+                  "Primary database unreachable",
+                  Map.of(),
+                  SETTER),
+              since);
+    }
+    if (!outage.failbackRefusedNoted) {
+      outage.failbackRefusedNoted = true;
+      step(
+          outage,
+          "failback.refused",
+          why
+              + ": switching back would discard them, so database.target stays backup and"
+              + " read-only stays on. Carry the backup's changes over to the primary, then set"
+              + " database.target=primary (db-sentinel then clears read-only and resolves this"
+              + " incident)",
+          Map.of("target", DatabaseTarget.BACKUP.wireValue()));
     }
   }
 

@@ -11,8 +11,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -72,7 +70,7 @@ public class EventSpool {
       Path dir = config.spool().directory();
       file = SpoolFile.open(dir.resolve(FILE_NAME));
       cursorFile = dir.resolve(CURSOR_NAME);
-      cursor = readCursor();
+      cursor = DurableFiles.readOffset(cursorFile);
       if (cursor > file.end()) {
         cursor = 0;
       }
@@ -165,8 +163,7 @@ public class EventSpool {
   }
 
   private void writeCursor() throws IOException {
-    DurableFiles.writeAtomically(
-        cursorFile, Long.toString(cursor).getBytes(StandardCharsets.US_ASCII));
+    DurableFiles.writeOffset(cursorFile, cursor);
   }
 
   /** When the record at {@code offset} was spooled; now when it does not read as an event. */
@@ -179,17 +176,6 @@ public class EventSpool {
       return mapper.readValue(first.get(0).payload(), SpooledEvent.class).spooledAt();
     } catch (IOException notAnEvent) {
       return clock.instant();
-    }
-  }
-
-  private long readCursor() throws IOException {
-    if (!Files.exists(cursorFile)) {
-      return 0;
-    }
-    try {
-      return Long.parseLong(Files.readString(cursorFile, StandardCharsets.US_ASCII).trim());
-    } catch (NumberFormatException e) {
-      return 0;
     }
   }
 }

@@ -57,15 +57,7 @@ class DatabaseOutageTest {
     assertThat(statuses.subList(30, 60)).containsOnly(202);
     assertThat(statuses.subList(0, 30)).containsOnly(201);
 
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .untilAsserted(
-            () ->
-                given()
-                    .get("/q/health/ready")
-                    .then()
-                    .body("checks.find { it.name == 'audit-spool' }.data.spooling", equalTo(false))
-                    .body("checks.find { it.name == 'audit-spool' }.data.spoolDepth", equalTo(0)));
+    AuditApi.awaitSpoolDrained(Duration.ofSeconds(60));
 
     List<String> stored =
         AuditApi.idsInSequenceOrder(pg).stream().filter(id -> id.startsWith("outage-")).toList();

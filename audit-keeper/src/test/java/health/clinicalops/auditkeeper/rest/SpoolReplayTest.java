@@ -75,7 +75,7 @@ class SpoolReplayTest {
     } finally {
       pg.restart();
     }
-    awaitSpoolDrained(Duration.ofSeconds(30));
+    AuditApi.awaitSpoolDrained(Duration.ofSeconds(30));
     assertThat(count(pg, "\"id\" = '" + retried + "'")).isEqualTo(1);
     assertThat(count(pg, "\"id\" = '" + after + "'")).isEqualTo(1);
   }
@@ -106,7 +106,7 @@ class SpoolReplayTest {
     assertThat(attempts)
         .as("client calls timed out and were retried while the database hung")
         .isGreaterThan(acknowledged.size());
-    awaitSpoolDrained(Duration.ofSeconds(60));
+    AuditApi.awaitSpoolDrained(Duration.ofSeconds(60));
     for (String id : acknowledged) {
       assertThat(count(pg, "\"id\" = '" + id + "'")).as(id).isEqualTo(1);
     }
@@ -136,7 +136,7 @@ class SpoolReplayTest {
     } finally {
       pg.restart();
     }
-    awaitSpoolDrained(Duration.ofSeconds(30));
+    AuditApi.awaitSpoolDrained(Duration.ofSeconds(30));
     assertThat(count(pg, "\"id\" = '" + before + "'")).isEqualTo(1);
     assertThat(count(pg, "\"id\" = '" + behind + "'")).isEqualTo(1);
     assertThat(count(pg, "\"id\" = '" + poison + "'")).isZero();
@@ -172,18 +172,6 @@ class SpoolReplayTest {
               assertThat(quarantined.get(0).step().detail()).contains("/api/v1/audit/quarantine");
             });
     assertThat(count(pg, "\"action\" = 'audit-keeper.events.quarantined'")).isEqualTo(1);
-  }
-
-  private static void awaitSpoolDrained(Duration atMost) {
-    await()
-        .atMost(atMost)
-        .untilAsserted(
-            () ->
-                given()
-                    .get("/q/health/ready")
-                    .then()
-                    .body("checks.find { it.name == 'audit-spool' }.data.spooling", equalTo(false))
-                    .body("checks.find { it.name == 'audit-spool' }.data.spoolDepth", equalTo(0)));
   }
 
   /** Posts like a peer service: 2 s timeout, retried until acknowledged; returns the attempts. */

@@ -75,4 +75,21 @@ public final class AuditApi {
       return rs.getLong(1);
     }
   }
+
+  /** Waits until readiness shows an empty spool that is no longer spooling. */
+  public static void awaitSpoolDrained(java.time.Duration atMost) {
+    org.awaitility.Awaitility.await()
+        .atMost(atMost)
+        .untilAsserted(
+            () ->
+                given()
+                    .get("/q/health/ready")
+                    .then()
+                    .body(
+                        "checks.find { it.name == 'audit-spool' }.data.spooling",
+                        org.hamcrest.Matchers.equalTo(false))
+                    .body(
+                        "checks.find { it.name == 'audit-spool' }.data.spoolDepth",
+                        org.hamcrest.Matchers.equalTo(0)));
+  }
 }

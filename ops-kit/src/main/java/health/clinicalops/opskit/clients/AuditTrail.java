@@ -7,7 +7,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.util.Map;
-import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.microprofile.context.ManagedExecutor;
 
 /**
@@ -21,7 +20,6 @@ public class AuditTrail {
   private final DurableOutbox<AuditEvent> outbox;
   private final OutboundCalls calls;
   private final ManagedExecutor executor;
-  private final ReentrantLock delivering = new ReentrantLock();
 
   AuditTrail(
       OutboundCalls calls,
@@ -36,11 +34,7 @@ public class AuditTrail {
 
   /** Keeps {@code event} for delivery; false only when it cannot be kept (counted and logged). */
   public boolean record(AuditEvent event) {
-    boolean kept = outbox.add(event);
-    if (kept) {
-      executor.execute(this::deliver);
-    }
-    return kept;
+    return outbox.addAndSend(event, executor, calls::sendAuditEvent);
   }
 
   public boolean record(String actor, String action, Map<String, Object> details) {
@@ -52,21 +46,14 @@ public class AuditTrail {
   }
 
   /**
-   * Delivers what is due: right after an item is added, and every poll interval for what the peer
-   * could not take yet. One delivery at a time; a call that finds one running returns at once.
+   * Delivers, every poll interval, what the peer could not take yet (a new item is sent when it is
+   * added).
    */
   @Scheduled(
       every = "${clinicalops.outbox.poll-interval:1s}",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void deliver() {
-    if (!delivering.tryLock()) {
-      return;
-    }
-    try {
-      outbox.deliver(calls::sendAuditEvent);
-    } finally {
-      delivering.unlock();
-    }
+    outbox.deliver(calls::sendAuditEvent);
   }
 
   @PreDestroy

@@ -11,13 +11,14 @@ import jakarta.ws.rs.WebApplicationException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
@@ -52,12 +53,13 @@ final class DurableOutbox<T> implements AutoCloseable {
   private final MeterRegistry registry;
   private final List<Meter> meters = new ArrayList<>();
 
+  private final ReentrantLock delivering = new ReentrantLock();
   private long cursor;
   private long pending;
   private Duration backoff;
 
   /** {@link System#nanoTime()} before which no delivery is tried (monotonic, unlike a clock). */
-  private long nextAttemptNanos = System.nanoTime();
+  private volatile long nextAttemptNanos = System.nanoTime();
 
   private boolean failing;
 
@@ -78,7 +80,7 @@ final class DurableOutbox<T> implements AutoCloseable {
       items = SpoolFile.open(directory.resolve("pending.log"));
       deadLetters = SpoolFile.open(directory.resolve("dead-letters.log"));
       cursorFile = directory.resolve("pending.cursor");
-      cursor = readCursor();
+      cursor = DurableFiles.readOffset(cursorFile);
       if (cursor > items.end()) {
         cursor = 0;
       }
@@ -142,12 +144,21 @@ final class DurableOutbox<T> implements AutoCloseable {
     }
   }
 
+  /** {@link #add}s the item and, when kept, starts a delivery on {@code executor} at once. */
+  boolean addAndSend(T item, Executor executor, Consumer<T> deliverer) {
+    if (!add(item)) {
+      return false;
+    }
+    executor.execute(() -> deliver(deliverer));
+    return true;
+  }
+
   /**
    * Delivers pending items in order until none is left or the peer fails; does nothing while
-   * backing off. Called by one scheduler thread at a time.
+   * backing off, or when another delivery is running (it takes what is due).
    */
   void deliver(Consumer<T> deliverer) {
-    if (System.nanoTime() - nextAttemptNanos < 0) {
+    if (System.nanoTime() - nextAttemptNanos < 0 || !delivering.tryLock()) {
       return;
     }
     try {
@@ -165,6 +176,8 @@ final class DurableOutbox<T> implements AutoCloseable {
       }
     } catch (IOException e) {
       LOG.errorf(e, "outbox to %s cannot read or write its files", peer);
+    } finally {
+      delivering.unlock();
     }
   }
 
@@ -231,8 +244,7 @@ final class DurableOutbox<T> implements AutoCloseable {
   private synchronized void advance(long end) throws IOException {
     cursor = end;
     pending = Math.max(0, pending - 1);
-    DurableFiles.writeAtomically(
-        cursorFile, Long.toString(cursor).getBytes(StandardCharsets.US_ASCII));
+    DurableFiles.writeOffset(cursorFile, cursor);
   }
 
   private synchronized void clearIfDrained() throws IOException {
@@ -240,7 +252,7 @@ final class DurableOutbox<T> implements AutoCloseable {
       items.clear();
       cursor = 0;
       pending = 0;
-      DurableFiles.writeAtomically(cursorFile, "0".getBytes(StandardCharsets.US_ASCII));
+      DurableFiles.writeOffset(cursorFile, 0);
     }
   }
 
@@ -250,17 +262,6 @@ final class DurableOutbox<T> implements AutoCloseable {
 
   long deadLetterCount() throws IOException {
     return deadLetters.count(0);
-  }
-
-  private long readCursor() throws IOException {
-    if (!Files.exists(cursorFile)) {
-      return 0;
-    }
-    try {
-      return Long.parseLong(Files.readString(cursorFile, StandardCharsets.US_ASCII).trim());
-    } catch (NumberFormatException e) {
-      return 0;
-    }
   }
 
   private static int statusOf(Throwable e) {

@@ -6,7 +6,6 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
-import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.microprofile.context.ManagedExecutor;
 
 /**
@@ -20,7 +19,6 @@ public class IncidentReporter {
   private final DurableOutbox<IncidentReport> outbox;
   private final OutboundCalls calls;
   private final ManagedExecutor executor;
-  private final ReentrantLock delivering = new ReentrantLock();
   private final OutboxConfig config;
   private final ObjectMapper mapper;
 
@@ -47,11 +45,7 @@ public class IncidentReporter {
             .withEvidence(
                 BoundedEvidence.fit(
                     report.evidence(), config.maxEvidenceSize().asLongValue(), mapper));
-    boolean kept = outbox.add(bounded);
-    if (kept) {
-      executor.execute(this::deliver);
-    }
-    return kept;
+    return outbox.addAndSend(bounded, executor, calls::sendIncidentReport);
   }
 
   public long pending() {
@@ -59,21 +53,14 @@ public class IncidentReporter {
   }
 
   /**
-   * Delivers what is due: right after an item is added, and every poll interval for what the peer
-   * could not take yet. One delivery at a time; a call that finds one running returns at once.
+   * Delivers, every poll interval, what the peer could not take yet (a new item is sent when it is
+   * added).
    */
   @Scheduled(
       every = "${clinicalops.outbox.poll-interval:1s}",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void deliver() {
-    if (!delivering.tryLock()) {
-      return;
-    }
-    try {
-      outbox.deliver(calls::sendIncidentReport);
-    } finally {
-      delivering.unlock();
-    }
+    outbox.deliver(calls::sendIncidentReport);
   }
 
   @PreDestroy

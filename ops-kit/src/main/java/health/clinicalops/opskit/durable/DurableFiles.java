@@ -3,6 +3,7 @@ package health.clinicalops.opskit.durable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -59,5 +60,25 @@ public final class DurableFiles {
       }
       fsyncDirectory(directory);
     }
+  }
+
+  /**
+   * The offset written by {@link #writeOffset}; 0 when the file is absent or unreadable (a reader
+   * that starts again from 0 repeats work that idempotent ids make harmless).
+   */
+  public static long readOffset(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      return 0;
+    }
+    try {
+      return Long.parseLong(Files.readString(file, StandardCharsets.US_ASCII).trim());
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  /** Replaces {@code file} atomically with {@code offset} as text. */
+  public static void writeOffset(Path file, long offset) throws IOException {
+    writeAtomically(file, Long.toString(offset).getBytes(StandardCharsets.US_ASCII));
   }
 }

@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  */
 public final class ErrorFingerprint {
 
-  private static final int CACHE_LIMIT = 20_000;
+  // Keys are messages of up to clinicalops.error-watch.limits.message-length characters.
+  private static final int CACHE_LIMIT = 4_096;
 
   private record Rule(Pattern pattern, String replacement) {}
 

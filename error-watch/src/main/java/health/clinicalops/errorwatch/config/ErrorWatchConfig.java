@@ -48,6 +48,13 @@ public interface ErrorWatchConfig {
     /** How often the alert is evaluated. */
     @WithDefault("10s")
     Duration evaluationInterval();
+
+    /**
+     * Readiness is DOWN once this many evaluations in a row failed, or none succeeded for this many
+     * evaluation intervals (a hung one): the runbook's trigger is not being watched.
+     */
+    @WithDefault("3")
+    int unreadyAfterMissedEvaluations();
   }
 
   interface Alert {

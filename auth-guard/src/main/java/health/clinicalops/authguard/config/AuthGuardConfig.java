@@ -136,6 +136,13 @@ public interface AuthGuardConfig {
     /** An attack record is written again at most this often while it goes on (evidence update). */
     @WithDefault("5s")
     Duration evidenceRefresh();
+
+    /**
+     * Attacks whose last evidence write this replica remembers (for evidence-refresh); the least
+     * recently seen are forgotten, which only means their evidence is written again sooner.
+     */
+    @WithDefault("10000")
+    int trackedAttacks();
   }
 
   /** "Rate Limit Overwhelmed": share of active clients that got 429 in a window. */

@@ -24,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -49,8 +48,7 @@ public class AbuseDetector {
   private final AuthGuardMetrics metrics;
   private final Clock clock;
 
-  /** Attacks this replica wrote, and when: evidence is rewritten at most every evidence-refresh. */
-  private final Map<String, Instant> lastWritten = new ConcurrentHashMap<>();
+  private final EvidenceWrites evidenceWrites;
 
   AbuseDetector(
       AuthGuardConfig config,
@@ -63,6 +61,7 @@ public class AbuseDetector {
       AuthGuardMetrics metrics,
       Clock clock) {
     this.config = config;
+    this.evidenceWrites = new EvidenceWrites(config.abuse().trackedAttacks());
     this.blocks = blocks;
     this.attacks = attacks;
     this.store = store;
@@ -183,12 +182,9 @@ public class AbuseDetector {
   private void record(Finding finding, InetAddress address) {
     Instant now = clock.instant();
     String key = finding.dedupKey();
-    Instant last = lastWritten.get(key);
-    Duration refresh = config.abuse().evidenceRefresh();
-    if (last != null && now.isBefore(last.plus(refresh))) {
+    if (!evidenceWrites.due(key, now, config.abuse().evidenceRefresh())) {
       return;
     }
-    lastWritten.put(key, now);
     boolean shadow = config.shadowMode();
     Map<String, Object> evidence = new LinkedHashMap<>(finding.evidence());
     evidence.put("window", config.abuse().window().toString());

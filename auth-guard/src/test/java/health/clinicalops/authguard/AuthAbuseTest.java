@@ -136,6 +136,39 @@ class AuthAbuseTest {
   }
 
   @Test
+  void ipv6AddressesOfOneSlash64ShareACounterAndABlock() {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    String network =
+        "2001:db8:"
+            + Integer.toHexString(r.nextInt(1, 0xffff))
+            + ":"
+            + Integer.toHexString(r.nextInt(1, 0xffff));
+    String first = network + "::a";
+    String second = network + ":0:0:0:b";
+    String sameNetwork = network + ":ffff:ffff:ffff:ffff";
+    String otherNetwork = network.substring(0, network.lastIndexOf(':')) + ":0::a";
+    String prefix = network + "::/64";
+    // 26 + 25 failures: over the threshold of 50 only when counted together.
+    sendBatch(failures(first, 26)).statusCode(200).body("blockedIps", empty());
+    sendBatch(failures(second, 25)).statusCode(200).body("blockedIps", hasItem(prefix));
+    asService()
+        .get("/api/v1/blocks/" + sameNetwork)
+        .then()
+        .statusCode(200)
+        .body("ip", equalTo(prefix))
+        .body("evidence.failures", equalTo(51));
+    checkFromIp("k-" + first, "READ", sameNetwork)
+        .statusCode(403)
+        .contentType("application/problem+json");
+    checkFromIp("k-" + first, "READ", otherNetwork).statusCode(200);
+    asService().get("/api/v1/blocks/" + otherNetwork).then().statusCode(404);
+    checkFromIp("k-" + first, "READ", network + "::zz")
+        .statusCode(400)
+        .contentType("application/problem+json")
+        .body("status", equalTo(400));
+  }
+
+  @Test
   void theAllowlistIsNeverBlocked() {
     for (String ip : List.of("10.20.7.9", "2001:db8:aaaa::7")) {
       sendBatch(failures(ip, 60)).statusCode(200).body("blockedIps", empty());
@@ -218,9 +251,11 @@ class AuthAbuseTest {
             .header("Location", containsString("/api/v1/blocks/2001:db8:5:"))
             .extract()
             .jsonPath();
-    String canonical = created.getString("ip");
-    asService().get("/api/v1/blocks/" + canonical).then().statusCode(200);
-    asService().get("/api/v1/blocks").then().statusCode(200).body("ip", hasItem(ip));
+    // An IPv6 address is blocked as its /64 (abuse.ipv6-prefix-length).
+    String network = created.getString("ip");
+    assertEquals("2001:db8:5::/64", network);
+    asService().get("/api/v1/blocks/" + ip).then().statusCode(200).body("ip", equalTo(network));
+    asService().get("/api/v1/blocks").then().statusCode(200).body("ip", hasItem(network));
     checkFromIp("k", "READ", ip).statusCode(403);
     asService().delete("/api/v1/blocks/" + ip).then().statusCode(403);
     given().delete("/api/v1/blocks/" + ip).then().statusCode(401);

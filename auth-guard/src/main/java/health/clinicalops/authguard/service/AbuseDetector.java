@@ -3,7 +3,6 @@ package health.clinicalops.authguard.service;
 import health.clinicalops.authguard.config.AuthGuardConfig;
 import health.clinicalops.authguard.domain.Attack;
 import health.clinicalops.authguard.domain.AttackClass;
-import health.clinicalops.authguard.domain.IpAddresses;
 import health.clinicalops.authguard.domain.IpBlock;
 import health.clinicalops.authguard.repository.AttackRepository;
 import health.clinicalops.authguard.store.FailureCounts;
@@ -91,7 +90,7 @@ public class AbuseDetector {
   public Response assess(
       InetAddress address, String username, FailureKeys keys, FailureCounts counts) {
     AuthGuardConfig.Abuse abuse = config.abuse();
-    String ip = IpAddresses.format(address);
+    String ip = blocks.clientKey(address);
     Optional<IpBlock> block = Optional.empty();
     if (counts.ipFailures() > abuse.maxFailuresPerIp()) {
       Map<String, Object> evidence = new LinkedHashMap<>();

@@ -133,7 +133,7 @@ public class AuthEventService {
       return;
     }
     metrics.authEvent("failure");
-    String ip = IpAddresses.format(address);
+    String ip = IpAddresses.clientKey(address, config.abuse().ipv6PrefixLength());
     String fingerprint = event.passwordFingerprint() == null ? "" : event.passwordFingerprint();
     long now = clock.millis();
     long at = event.at() == null ? now : Math.min(now, event.at().toEpochMilli());

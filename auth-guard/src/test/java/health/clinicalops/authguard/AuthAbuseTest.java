@@ -23,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import health.clinicalops.authguard.peers.FakeAuditKeeperResource;
 import health.clinicalops.authguard.peers.FakeRollbackOrchestratorResource;
+import health.clinicalops.authguard.store.StoreKeys;
 import health.clinicalops.opskit.clients.IncidentReport;
 import health.clinicalops.opskit.clients.Runbooks;
 import health.clinicalops.opskit.clients.Severity;
@@ -36,6 +37,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import io.vertx.mutiny.redis.client.RedisAPI;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -69,6 +71,7 @@ import org.junit.jupiter.api.Test;
 class AuthAbuseTest {
 
   @Inject AgroalDataSource database;
+  @Inject RedisAPI redis;
 
   /** Failures spread over ten accounts, so that only the per-IP threshold matters here. */
   private static List<Map<String, Object>> failures(String ip, int count) {
@@ -166,6 +169,48 @@ class AuthAbuseTest {
         .statusCode(400)
         .contentType("application/problem+json")
         .body("status", equalTo(400));
+  }
+
+  @Test
+  void aNulByteInAUsernameIsRefusedAndNothingIsCounted() {
+    String ip = randomIp();
+    send(Map.of("ip", ip, "username", "ev\u0000il@clinic.example", "outcome", "failure"))
+        .statusCode(400)
+        .contentType("application/problem+json")
+        .body("status", equalTo(400));
+    assertEquals(0, ipFailures(ip));
+  }
+
+  @Test
+  void aBatchWithOneBadLineIsNeverCountedTwiceWhenItsSenderRetries() {
+    String ip = randomIp();
+    String body =
+        String.format(
+            "{\"ip\":\"%s\",\"username\":\"a@clinic.example\",\"outcome\":\"failure\"}\n"
+                + "{\"ip\":\"%s\",\"username\":\"b\\u0000@clinic.example\",\"outcome\":\"failure\"}\n"
+                + "{\"ip\":\"%s\",\"username\":\"c@clinic.example\",\"outcome\":\"failure\"}\n",
+            ip, ip, ip);
+    // A sender (Fluent Bit, Vector) retries a batch until it gets a 2xx.
+    int status = 0;
+    for (int attempt = 0; attempt < 3 && (status < 200 || status > 299); attempt++) {
+      status =
+          ndjson(body)
+              .body("accepted", equalTo(2))
+              .body("rejected", equalTo(1))
+              .body("errors[0].line", equalTo(2))
+              .extract()
+              .statusCode();
+    }
+    assertEquals(200, status);
+    assertEquals(2, ipFailures(ip));
+  }
+
+  private long ipFailures(String ip) {
+    return redis
+        .zcard(StoreKeys.failures(ip, "-", null).ipFailures())
+        .await()
+        .atMost(Duration.ofSeconds(2))
+        .toLong();
   }
 
   @Test

@@ -23,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import health.clinicalops.authguard.peers.FakeAuditKeeperResource;
 import health.clinicalops.authguard.peers.FakeRollbackOrchestratorResource;
+import health.clinicalops.authguard.store.StoreKeys;
 import health.clinicalops.opskit.clients.IncidentReport;
 import health.clinicalops.opskit.clients.Runbooks;
 import health.clinicalops.opskit.clients.Severity;
@@ -36,6 +37,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import io.vertx.mutiny.redis.client.RedisAPI;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -69,6 +71,7 @@ import org.junit.jupiter.api.Test;
 class AuthAbuseTest {
 
   @Inject AgroalDataSource database;
+  @Inject RedisAPI redis;
 
   /** Failures spread over ten accounts, so that only the per-IP threshold matters here. */
   private static List<Map<String, Object>> failures(String ip, int count) {
@@ -133,6 +136,81 @@ class AuthAbuseTest {
     assertEquals(Severity.P1, incident.severity());
     assertEquals(Runbooks.AUTHENTICATION_ABUSE, incident.runbook());
     assertEquals("ip.blocked", incident.step().action());
+  }
+
+  @Test
+  void ipv6AddressesOfOneSlash64ShareACounterAndABlock() {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    String network =
+        "2001:db8:"
+            + Integer.toHexString(r.nextInt(1, 0xffff))
+            + ":"
+            + Integer.toHexString(r.nextInt(1, 0xffff));
+    String first = network + "::a";
+    String second = network + ":0:0:0:b";
+    String sameNetwork = network + ":ffff:ffff:ffff:ffff";
+    String otherNetwork = network.substring(0, network.lastIndexOf(':')) + ":0::a";
+    String prefix = network + "::/64";
+    // 26 + 25 failures: over the threshold of 50 only when counted together.
+    sendBatch(failures(first, 26)).statusCode(200).body("blockedIps", empty());
+    sendBatch(failures(second, 25)).statusCode(200).body("blockedIps", hasItem(prefix));
+    asService()
+        .get("/api/v1/blocks/" + sameNetwork)
+        .then()
+        .statusCode(200)
+        .body("ip", equalTo(prefix))
+        .body("evidence.failures", equalTo(51));
+    checkFromIp("k-" + first, "READ", sameNetwork)
+        .statusCode(403)
+        .contentType("application/problem+json");
+    checkFromIp("k-" + first, "READ", otherNetwork).statusCode(200);
+    asService().get("/api/v1/blocks/" + otherNetwork).then().statusCode(404);
+    checkFromIp("k-" + first, "READ", network + "::zz")
+        .statusCode(400)
+        .contentType("application/problem+json")
+        .body("status", equalTo(400));
+  }
+
+  @Test
+  void aNulByteInAUsernameIsRefusedAndNothingIsCounted() {
+    String ip = randomIp();
+    send(Map.of("ip", ip, "username", "ev\u0000il@clinic.example", "outcome", "failure"))
+        .statusCode(400)
+        .contentType("application/problem+json")
+        .body("status", equalTo(400));
+    assertEquals(0, ipFailures(ip));
+  }
+
+  @Test
+  void aBatchWithOneBadLineIsNeverCountedTwiceWhenItsSenderRetries() {
+    String ip = randomIp();
+    String body =
+        String.format(
+            "{\"ip\":\"%s\",\"username\":\"a@clinic.example\",\"outcome\":\"failure\"}\n"
+                + "{\"ip\":\"%s\",\"username\":\"b\\u0000@clinic.example\",\"outcome\":\"failure\"}\n"
+                + "{\"ip\":\"%s\",\"username\":\"c@clinic.example\",\"outcome\":\"failure\"}\n",
+            ip, ip, ip);
+    // A sender (Fluent Bit, Vector) retries a batch until it gets a 2xx.
+    int status = 0;
+    for (int attempt = 0; attempt < 3 && (status < 200 || status > 299); attempt++) {
+      status =
+          ndjson(body)
+              .body("accepted", equalTo(2))
+              .body("rejected", equalTo(1))
+              .body("errors[0].line", equalTo(2))
+              .extract()
+              .statusCode();
+    }
+    assertEquals(200, status);
+    assertEquals(2, ipFailures(ip));
+  }
+
+  private long ipFailures(String ip) {
+    return redis
+        .zcard(StoreKeys.failures(ip, "-", null).ipFailures())
+        .await()
+        .atMost(Duration.ofSeconds(2))
+        .toLong();
   }
 
   @Test
@@ -218,9 +296,11 @@ class AuthAbuseTest {
             .header("Location", containsString("/api/v1/blocks/2001:db8:5:"))
             .extract()
             .jsonPath();
-    String canonical = created.getString("ip");
-    asService().get("/api/v1/blocks/" + canonical).then().statusCode(200);
-    asService().get("/api/v1/blocks").then().statusCode(200).body("ip", hasItem(ip));
+    // An IPv6 address is blocked as its /64 (abuse.ipv6-prefix-length).
+    String network = created.getString("ip");
+    assertEquals("2001:db8:5::/64", network);
+    asService().get("/api/v1/blocks/" + ip).then().statusCode(200).body("ip", equalTo(network));
+    asService().get("/api/v1/blocks").then().statusCode(200).body("ip", hasItem(network));
     checkFromIp("k", "READ", ip).statusCode(403);
     asService().delete("/api/v1/blocks/" + ip).then().statusCode(403);
     given().delete("/api/v1/blocks/" + ip).then().statusCode(401);

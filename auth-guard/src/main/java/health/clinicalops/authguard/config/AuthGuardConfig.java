@@ -136,6 +136,21 @@ public interface AuthGuardConfig {
     /** An attack record is written again at most this often while it goes on (evidence update). */
     @WithDefault("5s")
     Duration evidenceRefresh();
+
+    /**
+     * Attacks whose last evidence write this replica remembers (for evidence-refresh); the least
+     * recently seen are forgotten, which only means their evidence is written again sooner.
+     */
+    @WithDefault("10000")
+    int trackedAttacks();
+
+    /**
+     * IPv6 clients are counted and blocked per network of this prefix length (0-128): one
+     * subscriber gets a /64 or more, so counting single IPv6 addresses lets one attacker rotate
+     * through billions. IPv4 clients are counted per address.
+     */
+    @WithDefault("64")
+    int ipv6PrefixLength();
   }
 
   /** "Rate Limit Overwhelmed": share of active clients that got 429 in a window. */

@@ -3,6 +3,7 @@ package health.clinicalops.authguard.domain;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
 
@@ -13,7 +14,10 @@ import java.time.Instant;
  */
 public record AuthEvent(
     @NotBlank @ValidIp String ip,
-    @NotBlank @Size(max = 320) String username,
+    @NotBlank
+        @Size(max = 320)
+        @Pattern(regexp = "[^\\p{Cntrl}]*", message = "must not contain control characters")
+        String username,
     @NotNull Outcome outcome,
     @Size(max = 512) String userAgent,
     @Size(max = 128) String passwordFingerprint,

@@ -43,6 +43,27 @@ public final class IpAddresses {
     return Optional.empty();
   }
 
+  /**
+   * The client an address is counted and blocked as: the canonical IPv4 address, or the IPv6
+   * network of {@code ipv6PrefixLength} bits in CIDR notation (e.g. {@code 2001:db8:1:2::/64}); a
+   * prefix of 128 (or more) is the address itself.
+   */
+  public static String clientKey(InetAddress address, int ipv6PrefixLength) {
+    byte[] bytes = address.getAddress();
+    if (bytes.length == 4 || ipv6PrefixLength >= 128) {
+      return format(address);
+    }
+    int prefix = Math.max(0, ipv6PrefixLength);
+    for (int bit = prefix; bit < 128; bit++) {
+      bytes[bit / 8] &= (byte) ~(0x80 >>> (bit % 8));
+    }
+    try {
+      return format(InetAddress.getByAddress(bytes)) + "/" + prefix;
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("16 bytes are always an IPv6 address", e);
+    }
+  }
+
   /** The canonical text of a valid address, or empty. */
   public static Optional<String> canonical(String text) {
     return parse(text).map(IpAddresses::format);

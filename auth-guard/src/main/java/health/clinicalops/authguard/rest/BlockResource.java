@@ -1,6 +1,5 @@
 package health.clinicalops.authguard.rest;
 
-import health.clinicalops.authguard.domain.IpAddresses;
 import health.clinicalops.authguard.domain.IpBlock;
 import health.clinicalops.authguard.service.BlockListService;
 import health.clinicalops.opskit.problem.ProblemException;
@@ -48,9 +47,8 @@ public class BlockResource {
   @GET
   @Path("/{ip}")
   public IpBlock one(@PathParam("ip") String ip) {
-    String canonical = IpAddresses.format(BlockListService.parse(ip));
     return blocks
-        .openBlock(canonical)
+        .openBlock(blocks.clientKey(ip))
         .orElseThrow(() -> ProblemException.notFound(ip + " is not blocked"));
   }
 
@@ -72,7 +70,9 @@ public class BlockResource {
             request.reason(),
             Optional.ofNullable(request.ttlSeconds()).map(Duration::ofSeconds),
             identity.getPrincipal().getName());
-    return Response.created(uri.getAbsolutePathBuilder().path(block.ip()).build())
+    // An IPv6 block is of a network (2001:db8:1:2::/64): its first address finds it.
+    String address = block.ip().split("/")[0];
+    return Response.created(uri.getAbsolutePathBuilder().path(address).build())
         .entity(block)
         .build();
   }

@@ -3,7 +3,6 @@ package health.clinicalops.authguard.service;
 import health.clinicalops.authguard.config.AuthGuardConfig;
 import health.clinicalops.authguard.domain.Attack;
 import health.clinicalops.authguard.domain.AttackClass;
-import health.clinicalops.authguard.domain.IpAddresses;
 import health.clinicalops.authguard.domain.IpBlock;
 import health.clinicalops.authguard.repository.AttackRepository;
 import health.clinicalops.authguard.store.FailureCounts;
@@ -24,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -49,8 +47,7 @@ public class AbuseDetector {
   private final AuthGuardMetrics metrics;
   private final Clock clock;
 
-  /** Attacks this replica wrote, and when: evidence is rewritten at most every evidence-refresh. */
-  private final Map<String, Instant> lastWritten = new ConcurrentHashMap<>();
+  private final EvidenceWrites evidenceWrites;
 
   AbuseDetector(
       AuthGuardConfig config,
@@ -63,6 +60,7 @@ public class AbuseDetector {
       AuthGuardMetrics metrics,
       Clock clock) {
     this.config = config;
+    this.evidenceWrites = new EvidenceWrites(config.abuse().trackedAttacks());
     this.blocks = blocks;
     this.attacks = attacks;
     this.store = store;
@@ -92,7 +90,7 @@ public class AbuseDetector {
   public Response assess(
       InetAddress address, String username, FailureKeys keys, FailureCounts counts) {
     AuthGuardConfig.Abuse abuse = config.abuse();
-    String ip = IpAddresses.format(address);
+    String ip = blocks.clientKey(address);
     Optional<IpBlock> block = Optional.empty();
     if (counts.ipFailures() > abuse.maxFailuresPerIp()) {
       Map<String, Object> evidence = new LinkedHashMap<>();
@@ -183,12 +181,9 @@ public class AbuseDetector {
   private void record(Finding finding, InetAddress address) {
     Instant now = clock.instant();
     String key = finding.dedupKey();
-    Instant last = lastWritten.get(key);
-    Duration refresh = config.abuse().evidenceRefresh();
-    if (last != null && now.isBefore(last.plus(refresh))) {
+    if (!evidenceWrites.due(key, now, config.abuse().evidenceRefresh())) {
       return;
     }
-    lastWritten.put(key, now);
     boolean shadow = config.shadowMode();
     Map<String, Object> evidence = new LinkedHashMap<>(finding.evidence());
     evidence.put("window", config.abuse().window().toString());

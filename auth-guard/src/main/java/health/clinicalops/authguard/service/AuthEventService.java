@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
 
 /**
  * Takes the app's sign-in events (runbook step 1, "Identify Source"): counts every failure per IP,
@@ -36,6 +37,8 @@ import java.util.stream.Collectors;
  */
 @ApplicationScoped
 public class AuthEventService {
+
+  private static final Logger LOG = Logger.getLogger(AuthEventService.class);
 
   private final ResilientWindowStore store;
   private final AbuseDetector detector;
@@ -106,7 +109,12 @@ public class AuthEventService {
                 .collect(Collectors.joining("; ")));
         continue;
       }
-      process(event, acc);
+      try {
+        process(event, acc);
+      } catch (RuntimeException e) {
+        // Not counted (process counts last): reported like a bad line, the batch still a 200.
+        acc.reject(i + 1, "not recorded: " + e.getMessage());
+      }
     }
     acc.errors.forEach(e -> metrics.rejectedEvent());
     if (nonBlank == 0) {
@@ -127,13 +135,12 @@ public class AuthEventService {
     InetAddress address =
         IpAddresses.parse(event.ip())
             .orElseThrow(() -> ProblemException.badRequest("ip: not a valid IPv4 or IPv6 address"));
-    acc.accepted++;
     if (event.outcome() == AuthEvent.Outcome.SUCCESS) {
+      acc.accepted++;
       metrics.authEvent("success");
       return;
     }
-    metrics.authEvent("failure");
-    String ip = IpAddresses.format(address);
+    String ip = IpAddresses.clientKey(address, config.abuse().ipv6PrefixLength());
     String fingerprint = event.passwordFingerprint() == null ? "" : event.passwordFingerprint();
     long now = clock.millis();
     long at = event.at() == null ? now : Math.min(now, event.at().toEpochMilli());
@@ -150,7 +157,17 @@ public class AuthEventService {
             fingerprint,
             config.abuse().commonPasswordMinAccounts());
     FailureCounts counts = store.recordFailure(query).await().atMost(Duration.ofSeconds(5));
-    AbuseDetector.Response response = detector.assess(address, event.username(), keys, counts);
+    acc.accepted++;
+    metrics.authEvent("failure");
+    AbuseDetector.Response response;
+    try {
+      response = detector.assess(address, event.username(), keys, counts);
+    } catch (RuntimeException e) {
+      // The failure is counted: a 5xx now would make the sender retry the batch and count its
+      // lines again. The next failure of this IP or account is assessed again.
+      LOG.warnf("auth-guard: failure counted but not assessed: %s", e.getMessage());
+      return;
+    }
     response.block().ifPresent(b -> acc.blocked.add(b.ip()));
     acc.attacks.addAll(response.attacks());
   }

@@ -140,7 +140,7 @@ public class BlockListService {
     if (isAllowlisted(address)) {
       return Optional.empty();
     }
-    String ip = IpAddresses.format(address);
+    String ip = clientKey(address);
     Optional<IpBlock> existing = openBlock(ip);
     if (existing.isPresent()) {
       return existing;
@@ -159,7 +159,7 @@ public class BlockListService {
               + " is on the allowlist (clinicalops.auth-guard.abuse.allowlist) and is never blocked");
     }
     return create(
-        IpAddresses.format(address),
+        clientKey(address),
         reason,
         "operator",
         operator,
@@ -170,7 +170,7 @@ public class BlockListService {
 
   /** Lifts an IP's block (operator). Empty when it had no open block. */
   public Optional<IpBlock> unblock(String ipText, String operator) {
-    String ip = IpAddresses.format(parse(ipText));
+    String ip = clientKey(ipText);
     Instant now = clock.instant();
     Optional<IpBlock> lifted = repository.lift(ip, operator, now);
     lifted.ifPresent(
@@ -191,6 +191,19 @@ public class BlockListService {
     return lifted;
   }
 
+  /**
+   * The client an address is counted and blocked as: IPv4 per address, IPv6 per network of {@code
+   * abuse.ipv6-prefix-length} bits.
+   */
+  public String clientKey(InetAddress address) {
+    return IpAddresses.clientKey(address, config.abuse().ipv6PrefixLength());
+  }
+
+  /** {@link #clientKey(InetAddress)} of a text address; 400 problem when it is not valid. */
+  public String clientKey(String ipText) {
+    return clientKey(parse(ipText));
+  }
+
   /** Parses an IP strictly; 400 problem when it is not a valid IPv4 or IPv6 address. */
   public static InetAddress parse(String ipText) {
     return IpAddresses.parse(ipText)
@@ -199,7 +212,7 @@ public class BlockListService {
   }
 
   public List<IpBlock> history(String ipText) {
-    return repository.history(IpAddresses.format(parse(ipText)), 50);
+    return repository.history(clientKey(ipText), 50);
   }
 
   public Instant lastRefresh() {

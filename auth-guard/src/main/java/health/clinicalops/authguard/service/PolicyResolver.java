@@ -9,16 +9,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Turns a policy name ({@code AUTH}, {@code WRITE}, {@code WRITE.paid}) into the limits that apply
  * now: the settings, replaced by an active {@code ratelimit.override.<POLICY>} from the ops-state
- * ConfigMap (the full name first, then the base policy). Settings are resolved once and cached.
+ * ConfigMap (the full name first, then the base policy). The configured policies and tiers are
+ * resolved once at start; callers name policies, so an unknown name is never remembered.
  */
 @ApplicationScoped
 public class PolicyResolver {
@@ -26,17 +27,20 @@ public class PolicyResolver {
   private final AuthGuardConfig config;
   private final OpsStateWatcher opsState;
   private final Clock clock;
-  private final Map<String, Optional<ResolvedPolicy>> configured = new ConcurrentHashMap<>();
+  private final Map<String, ResolvedPolicy> configured;
 
   PolicyResolver(AuthGuardConfig config, OpsStateWatcher opsState, Clock clock) {
     this.config = config;
     this.opsState = opsState;
     this.clock = clock;
+    Map<String, ResolvedPolicy> resolved = new HashMap<>();
+    names().forEach(name -> fromSettings(name).ifPresent(p -> resolved.put(name, p)));
+    this.configured = Map.copyOf(resolved);
   }
 
   /** The policy in force, or empty when no such policy (or tier) is configured. */
   public Optional<ResolvedPolicy> resolve(String name) {
-    Optional<ResolvedPolicy> base = configured.computeIfAbsent(name, this::fromSettings);
+    Optional<ResolvedPolicy> base = configured(name);
     if (base.isEmpty()) {
       return base;
     }
@@ -69,7 +73,12 @@ public class PolicyResolver {
 
   /** The configured policy, without overrides. */
   public Optional<ResolvedPolicy> configured(String name) {
-    return configured.computeIfAbsent(name, this::fromSettings);
+    return Optional.ofNullable(configured.get(name));
+  }
+
+  /** How many policies are held. */
+  int cachedPolicies() {
+    return configured.size();
   }
 
   /** Every configured policy and tier name. */

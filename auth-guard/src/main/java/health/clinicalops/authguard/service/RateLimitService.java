@@ -128,28 +128,34 @@ public class RateLimitService {
   private RateQuery query(RateLimitRequest request, ResolvedPolicy policy) {
     long statsWindow = config.overwhelmed().window().toMillis();
     return new RateQuery(
-        StoreKeys.rateLog(policy.name(), request.key()),
+        StoreKeys.rateLog(policy.name(), clientKey(request.key())),
         StoreKeys.windowStats(policy.name(), statsBucket(clock.millis())),
         policy.limit(),
         policy.window().toMillis(),
         policy.burst(),
         policy.burstWindow().toMillis(),
         instanceId + ":" + sequence.incrementAndGet(),
-        request.key(),
+        clientKey(request.key()),
         request.endpoint() == null ? "(unspecified)" : request.endpoint(),
         statsWindow * 3);
+  }
+
+  /** A key that is an IP address is counted as its client (an IPv6 address per network). */
+  private String clientKey(String key) {
+    return IpAddresses.parse(key).map(blocks::clientKey).orElse(key);
   }
 
   private Optional<IpBlock> blockOf(RateLimitRequest request) {
     String source = request.ip() != null ? request.ip() : request.key();
     if (request.ip() != null) {
       String ip =
-          IpAddresses.canonical(request.ip())
+          IpAddresses.parse(request.ip())
+              .map(blocks::clientKey)
               .orElseThrow(
                   () -> ProblemException.badRequest("ip: not a valid IPv4 or IPv6 address"));
       return blocks.openBlock(ip);
     }
-    return IpAddresses.canonical(source).flatMap(blocks::openBlock);
+    return IpAddresses.parse(source).map(blocks::clientKey).flatMap(blocks::openBlock);
   }
 
   private static RateLimitDecision decision(

@@ -1,5 +1,6 @@
 package health.clinicalops.errorwatch.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -25,6 +26,12 @@ public interface ErrorWatchConfig {
   /** Where deployments are learned from. */
   Deploys deploys();
 
+  /**
+   * How much of what the log lines choose (endpoints, messages, roles, regions, releases) is kept:
+   * an app that logs raw paths or free text makes every line a new key.
+   */
+  Limits limits();
+
   interface Windows {
     /** Width of one time bucket; windows are whole buckets. */
     @WithDefault("10s")
@@ -41,6 +48,13 @@ public interface ErrorWatchConfig {
     /** How often the alert is evaluated. */
     @WithDefault("10s")
     Duration evaluationInterval();
+
+    /**
+     * Readiness is DOWN once this many evaluations in a row failed, or none succeeded for this many
+     * evaluation intervals (a hung one): the runbook's trigger is not being watched.
+     */
+    @WithDefault("3")
+    int unreadyAfterMissedEvaluations();
   }
 
   interface Alert {
@@ -145,6 +159,49 @@ public interface ErrorWatchConfig {
     /** Names of the Deployments of the clinical app to watch. */
     @WithDefault("clinical-app")
     List<String> watchedApps();
+  }
+
+  interface Limits {
+    /**
+     * Distinct endpoints, roles, regions and error fingerprints (each) kept per time bucket, and in
+     * any window merged from buckets; the lines of the others are counted under {@code (other)}, so
+     * totals and ratios stay exact.
+     */
+    @WithDefault("1000")
+    int keysPerBucket();
+
+    /**
+     * Distinct endpoints, roles, regions and releases (each) kept per fingerprint; the rest under
+     * {@code (other)}.
+     */
+    @WithDefault("100")
+    int valuesPerFingerprint();
+
+    /** {@code error.message} is cut to this many characters before it is fingerprinted. */
+    @WithDefault("1000")
+    int messageLength();
+
+    /**
+     * {@code context.endpoint}, {@code userRole}, {@code region} and {@code release} are cut to
+     * this many characters.
+     */
+    @WithDefault("200")
+    int fieldLength();
+
+    /** The sample line kept per fingerprint is cut to this many characters. */
+    @WithDefault("2000")
+    int sampleLength();
+
+    /**
+     * Memory (estimated from key lengths) all buckets together may spend on those keys; past it,
+     * new keys are counted under {@code (other)} until old buckets expire.
+     */
+    @WithDefault("64M")
+    MemorySize windowMemory();
+
+    /** Fingerprints whose first sighting is remembered (to tell errors new since a deploy). */
+    @WithDefault("10000")
+    int firstSeenFingerprints();
   }
 
   /** What rollback-orchestrator is asked to do with a suspect deployment. */

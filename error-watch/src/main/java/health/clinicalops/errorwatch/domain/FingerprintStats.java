@@ -5,7 +5,9 @@ import java.util.Map;
 
 /**
  * One error fingerprint within some time slice: how often, when, a sample line, the exact messages
- * it merged (the rows of the runbook's {@code uniq -c}), and where it happened.
+ * it merged (the rows of the runbook's {@code uniq -c}), and where it happened. Endpoints, roles,
+ * regions and releases past the cap or the {@link KeyBudget} are counted under {@link
+ * ErrorTally#OTHER}; messages past {@link #MESSAGE_LIMIT} or the budget in {@link #otherMessages}.
  */
 public final class FingerprintStats {
 
@@ -24,8 +26,22 @@ public final class FingerprintStats {
   private final Map<String, Long> regions = new HashMap<>();
   private final Map<String, Long> releases = new HashMap<>();
 
+  private final int valuesLimit;
+  private final KeyBudget budget;
+
+  /** Without caps (file mode). */
   public FingerprintStats(String fingerprint) {
+    this(fingerprint, Integer.MAX_VALUE, KeyBudget.unlimited());
+  }
+
+  /**
+   * @param valuesLimit distinct endpoints, roles, regions and releases kept, each
+   * @param budget what keys and the sample may cost, shared with the tally holding this
+   */
+  public FingerprintStats(String fingerprint, int valuesLimit, KeyBudget budget) {
     this.fingerprint = fingerprint;
+    this.valuesLimit = valuesLimit;
+    this.budget = budget;
   }
 
   public void add(LogLine line, String sampleLine) {
@@ -33,17 +49,17 @@ public final class FingerprintStats {
     if (line.epochMillis() < firstSeen) {
       firstSeen = line.epochMillis();
       if (sampleLine != null) {
-        sample = sampleLine;
+        keepSample(sampleLine);
       }
     } else if (sample == null) {
-      sample = sampleLine;
+      keepSample(sampleLine);
     }
     lastSeen = Math.max(lastSeen, line.epochMillis());
     addMessage(line.pipelineMessage(), 1);
-    endpoints.merge(orUnknown(line.endpoint()), 1L, Long::sum);
-    roles.merge(orUnknown(line.role()), 1L, Long::sum);
-    regions.merge(orUnknown(line.region()), 1L, Long::sum);
-    releases.merge(orUnknown(line.release()), 1L, Long::sum);
+    addValue(endpoints, orUnknown(line.endpoint()), 1);
+    addValue(roles, orUnknown(line.role()), 1);
+    addValue(regions, orUnknown(line.region()), 1);
+    addValue(releases, orUnknown(line.release()), 1);
   }
 
   public void add(FingerprintStats other) {
@@ -51,26 +67,48 @@ public final class FingerprintStats {
     if (other.firstSeen < firstSeen) {
       firstSeen = other.firstSeen;
       if (other.sample != null) {
-        sample = other.sample;
+        keepSample(other.sample);
       }
     }
-    if (sample == null) {
-      sample = other.sample;
+    if (sample == null && other.sample != null) {
+      keepSample(other.sample);
     }
     lastSeen = Math.max(lastSeen, other.lastSeen);
     otherMessages += other.otherMessages;
     other.messages.forEach(this::addMessage);
-    other.endpoints.forEach((k, v) -> endpoints.merge(k, v, Long::sum));
-    other.roles.forEach((k, v) -> roles.merge(k, v, Long::sum));
-    other.regions.forEach((k, v) -> regions.merge(k, v, Long::sum));
-    other.releases.forEach((k, v) -> releases.merge(k, v, Long::sum));
+    other.endpoints.forEach((k, v) -> addValue(endpoints, k, v));
+    other.roles.forEach((k, v) -> addValue(roles, k, v));
+    other.regions.forEach((k, v) -> addValue(regions, k, v));
+    other.releases.forEach((k, v) -> addValue(releases, k, v));
   }
 
   private void addMessage(String message, long n) {
-    if (messages.containsKey(message) || messages.size() < MESSAGE_LIMIT) {
+    if (messages.containsKey(message)
+        || (messages.size() < MESSAGE_LIMIT && budget.take(message))) {
       messages.merge(message, n, Long::sum);
     } else {
       otherMessages += n;
+    }
+  }
+
+  private void addValue(Map<String, Long> values, String key, long n) {
+    if (values.containsKey(key)
+        || (!ErrorTally.OTHER.equals(key)
+            && ErrorTally.keys(values) < valuesLimit
+            && budget.take(key))) {
+      values.merge(key, n, Long::sum);
+    } else {
+      values.merge(ErrorTally.OTHER, n, Long::sum);
+    }
+  }
+
+  /** Replaces the sample; a sample that does not fit the budget is not kept. */
+  private void keepSample(String line) {
+    if (line != null && budget.take(line)) {
+      if (sample != null) {
+        budget.giveBack(sample);
+      }
+      sample = line;
     }
   }
 

@@ -52,4 +52,25 @@ public record LogLine(
   public String pipelineMessage() {
     return errorMessage == null ? "null" : errorMessage;
   }
+
+  /**
+   * This line with {@code error.message} cut to {@code messageLength} characters and the context
+   * fields to {@code fieldLength}: they become keys of the windows.
+   */
+  public LogLine cut(int messageLength, int fieldLength) {
+    return new LogLine(
+        epochMillis,
+        level,
+        message,
+        status,
+        cut(errorMessage, messageLength),
+        cut(endpoint, fieldLength),
+        cut(role, fieldLength),
+        cut(region, fieldLength),
+        cut(release, fieldLength));
+  }
+
+  private static String cut(String value, int length) {
+    return value == null || value.length() <= length ? value : value.substring(0, length);
+  }
 }

@@ -45,6 +45,7 @@ public class AlertEvaluator {
 
   private AlertState state;
   private boolean dirty;
+  private String lastStoreFailure;
   private double lastRatio;
 
   AlertEvaluator(
@@ -79,10 +80,15 @@ public class AlertEvaluator {
     return lastRatio;
   }
 
-  /** Evaluates every complete bucket since the last evaluation. */
+  /**
+   * Evaluates every complete bucket since the last evaluation.
+   *
+   * @throws IllegalStateException when the alert state cannot be read or stored (the evaluation did
+   *     not happen, or its result would be lost on a restart)
+   */
   public synchronized void evaluate() {
     if (!ensureLoaded()) {
-      return;
+      throw new IllegalStateException("alert state unreadable: " + lastStoreFailure);
     }
     long bucket = windows.bucketMillis();
     long now = clock.millis();
@@ -108,6 +114,9 @@ public class AlertEvaluator {
     persistIfDirty();
     statusGauge.set(state.status().ordinal());
     windows.dropBefore(now - config.windows().retention().toMillis());
+    if (dirty) {
+      throw new IllegalStateException("alert state not stored: " + lastStoreFailure);
+    }
   }
 
   /** An operator ends the alert (e.g. after handling it by hand). */
@@ -221,6 +230,7 @@ public class AlertEvaluator {
       dirty = false;
     } catch (SQLException e) {
       LOG.errorf("error-watch: alert state not stored (will retry): %s", e.getMessage());
+      lastStoreFailure = e.getMessage();
       dirty = true;
     }
     decide();
@@ -303,6 +313,7 @@ public class AlertEvaluator {
       return true;
     } catch (SQLException e) {
       LOG.errorf("error-watch: alert state unreadable, not evaluating: %s", e.getMessage());
+      lastStoreFailure = e.getMessage();
       return false;
     }
   }
@@ -316,6 +327,7 @@ public class AlertEvaluator {
       dirty = false;
     } catch (SQLException e) {
       LOG.errorf("error-watch: alert state not stored (will retry): %s", e.getMessage());
+      lastStoreFailure = e.getMessage();
     }
   }
 

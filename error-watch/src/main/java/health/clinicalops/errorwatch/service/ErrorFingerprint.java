@@ -14,35 +14,46 @@ import java.util.regex.Pattern;
  */
 public final class ErrorFingerprint {
 
-  private static final int CACHE_LIMIT = 20_000;
+  // Keys are messages of up to clinicalops.error-watch.limits.message-length characters.
+  private static final int CACHE_LIMIT = 4_096;
 
   private record Rule(Pattern pattern, String replacement) {}
 
+  // Every rule runs in linear time on any input: a quantified run may start only where such a run
+  // begins (a lookbehind), is possessive where what follows cannot be part of it, or is bounded.
+  // Otherwise a megabyte of one character class (digits, colons, spaces after "port") costs a
+  // scan to its end from every position in it.
   private static final Rule[] RULES = {
     new Rule(
         Pattern.compile(
             "\\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\b"),
         "<uuid>"),
-    new Rule(Pattern.compile("[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+"), "<email>"),
+    new Rule(Pattern.compile("(?<![\\w.+-])[\\w.+-]++@[\\w-]++(?:\\.[\\w-]++)+"), "<email>"),
     new Rule(
         Pattern.compile(
-            "\\b(?:\\d{1,3}\\.){3}\\d{1,3}(?::\\d{1,5})?\\b|\\[[0-9a-fA-F:]*:[0-9a-fA-F:]*\\](?::\\d{1,5})?"),
+            "\\b(?:\\d{1,3}\\.){3}\\d{1,3}(?::\\d{1,5})?\\b"
+                + "|\\[(?=[0-9a-fA-F]*+:)[0-9a-fA-F:]*+\\](?::\\d{1,5})?"),
         "<ip>"),
+    // An IPv6 address has at most 8 groups, so each side of "::" is bounded.
     new Rule(
         Pattern.compile(
-            "\\b(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}\\b|\\b(?:[0-9a-fA-F]{1,4}:)+:(?:[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4})*)?\\b|(?<![\\w:])::(?:[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4})*)\\b"),
+            "\\b(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}\\b"
+                + "|\\b(?:[0-9a-fA-F]{1,4}:){1,7}:(?:[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4}){0,6})?\\b"
+                + "|(?<![\\w:])::(?:[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4}){0,6})\\b"),
         "<ip>"),
-    new Rule(Pattern.compile("(?i)\\b(port)\\s*[:=]?\\s*\\d+"), "$1 <port>"),
-    new Rule(Pattern.compile("(?i)\\b(line|ln|column|col)\\s*[:=]?\\s*\\d+"), "$1 <n>"),
-    new Rule(Pattern.compile(":\\d+:\\d+\\b"), ":<line>:<col>"),
-    new Rule(Pattern.compile("\\b0x[0-9a-fA-F]+\\b"), "<hex>"),
+    new Rule(Pattern.compile("(?i)\\b(port)\\s*+(?:[:=]\\s*+)?\\d+"), "$1 <port>"),
+    new Rule(Pattern.compile("(?i)\\b(line|ln|column|col)\\s*+(?:[:=]\\s*+)?\\d+"), "$1 <n>"),
+    new Rule(Pattern.compile(":\\d++:\\d++\\b"), ":<line>:<col>"),
+    new Rule(Pattern.compile("\\b0x[0-9a-fA-F]++\\b"), "<hex>"),
     new Rule(
         Pattern.compile("\\b(?=[0-9a-fA-F]*\\d)(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{12,}\\b"),
         "<hex>"),
-    new Rule(Pattern.compile("\\b[A-Za-z]+[-_]\\d[\\w-]*"), "<id>"),
-    new Rule(Pattern.compile("\\b(?=[A-Za-z_-]*\\d)(?=\\w*[A-Za-z])[\\w-]{16,}\\b"), "<id>"),
+    new Rule(Pattern.compile("\\b[A-Za-z]++[-_]\\d[\\w-]*"), "<id>"),
+    // The digit must come within 100 characters of the id's start: an unbounded look-ahead from
+    // every word of a long "a-a-a-..." would be quadratic.
+    new Rule(Pattern.compile("\\b(?=[A-Za-z_-]{0,100}+\\d)(?=\\w*[A-Za-z])[\\w-]{16,}\\b"), "<id>"),
     // Quantities with a unit ("after 5210ms", "12MB"): the number goes, the unit stays.
-    new Rule(Pattern.compile("(?<![\\w<])\\d+(?:\\.\\d+)?(?=[A-Za-z]{1,3}\\b)"), "<n>"),
+    new Rule(Pattern.compile("(?<![\\w<])\\d++(?:\\.\\d++)?(?=[A-Za-z]{1,3}\\b)"), "<n>"),
     new Rule(Pattern.compile("(?<![\\w<])\\d+(?:\\.\\d+)*\\b"), "<n>"),
   };
 

@@ -4,6 +4,8 @@ import health.clinicalops.errorwatch.config.ErrorWatchConfig;
 import health.clinicalops.errorwatch.domain.Counts;
 import health.clinicalops.errorwatch.domain.ErrorTally;
 import health.clinicalops.errorwatch.domain.FingerprintStats;
+import health.clinicalops.errorwatch.domain.KeyBudget;
+import health.clinicalops.errorwatch.domain.TallyLimits;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -19,25 +21,49 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 /**
  * The sliding windows: one {@link ErrorTally} per time bucket of event time (the log line's
  * timestamp), kept for the retention. Any window is a range of buckets merged on demand. Also
- * remembers when each fingerprint was first seen, to tell errors that are new since a deploy.
+ * remembers when each fingerprint was first seen, to tell errors that are new since a deploy. What
+ * the buckets hold of keys chosen by the log lines is capped per bucket ({@link TallyLimits}) and
+ * over all buckets ({@link KeyBudget}).
  */
 @ApplicationScoped
 public class ErrorWindows {
 
-  private static final int FIRST_SEEN_LIMIT = 200_000;
-
   private final long bucketMillis;
+  private final TallyLimits limits;
+  private final KeyBudget budget;
+  private final int firstSeenLimit;
   private final NavigableMap<Long, ErrorTally> buckets = new TreeMap<>();
   private final Map<String, Long> firstSeen = new ConcurrentHashMap<>();
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
 
   @Inject
   ErrorWindows(ErrorWatchConfig config) {
-    this(config.windows().bucket().toMillis());
+    this(
+        config.windows().bucket().toMillis(),
+        limits(config.limits()),
+        config.limits().windowMemory().asLongValue(),
+        config.limits().firstSeenFingerprints());
   }
 
+  /** Windows without caps. */
   public ErrorWindows(long bucketMillis) {
+    this(bucketMillis, TallyLimits.NONE, Long.MAX_VALUE, Integer.MAX_VALUE);
+  }
+
+  public ErrorWindows(long bucketMillis, TallyLimits limits, long memoryBytes, int firstSeenLimit) {
     this.bucketMillis = bucketMillis;
+    this.limits = limits;
+    this.budget = KeyBudget.of(memoryBytes);
+    this.firstSeenLimit = firstSeenLimit;
+  }
+
+  static TallyLimits limits(ErrorWatchConfig.Limits limits) {
+    return new TallyLimits(limits.keysPerBucket(), limits.valuesPerFingerprint());
+  }
+
+  /** A new tally for one batch of lines in one bucket (not counted in the windows' budget). */
+  public ErrorTally newBatchTally() {
+    return new ErrorTally(limits, KeyBudget.unlimited());
   }
 
   public long bucketMillis() {
@@ -54,7 +80,10 @@ public class ErrorWindows {
     lock.writeLock().lock();
     try {
       batch.forEach(
-          (start, tally) -> buckets.computeIfAbsent(start, s -> new ErrorTally()).add(tally));
+          (start, tally) ->
+              buckets
+                  .computeIfAbsent(start, s -> new ErrorTally(limits, budget.share()))
+                  .add(tally));
     } finally {
       lock.writeLock().unlock();
     }
@@ -67,8 +96,9 @@ public class ErrorWindows {
                     .values()
                     .forEach(
                         stats -> {
-                          if (firstSeen.size() < FIRST_SEEN_LIMIT
-                              || firstSeen.containsKey(stats.fingerprint())) {
+                          if (!ErrorTally.OTHER.equals(stats.fingerprint())
+                              && (firstSeen.size() < firstSeenLimit
+                                  || firstSeen.containsKey(stats.fingerprint()))) {
                             firstSeen.merge(stats.fingerprint(), stats.firstSeen(), Math::min);
                           }
                         }));
@@ -78,7 +108,10 @@ public class ErrorWindows {
   public void dropBefore(long epochMillis) {
     lock.writeLock().lock();
     try {
-      buckets.headMap(bucketStart(epochMillis) - bucketMillis, true).clear();
+      Map<Long, ErrorTally> dropped =
+          buckets.headMap(bucketStart(epochMillis) - bucketMillis, true);
+      dropped.values().forEach(ErrorTally::release);
+      dropped.clear();
     } finally {
       lock.writeLock().unlock();
     }
@@ -98,7 +131,7 @@ public class ErrorWindows {
 
   /** Everything in [from, to), merged into one tally. */
   public ErrorTally merged(long fromMillis, long toMillis) {
-    ErrorTally merged = new ErrorTally();
+    ErrorTally merged = new ErrorTally(limits, KeyBudget.unlimited());
     lock.readLock().lock();
     try {
       range(fromMillis, toMillis).values().forEach(merged::add);

@@ -1,5 +1,6 @@
 package health.clinicalops.errorwatch.service;
 
+import health.clinicalops.errorwatch.config.ErrorWatchConfig;
 import health.clinicalops.errorwatch.domain.ErrorTally;
 import health.clinicalops.errorwatch.domain.IngestResult;
 import health.clinicalops.errorwatch.domain.LogLine;
@@ -21,11 +22,13 @@ public class LogIngestService {
 
   private final LogBatchReader reader = new LogBatchReader(new LogLineParser());
   private final ErrorWindows windows;
+  private final ErrorWatchConfig.Limits limits;
   private final Counter ingested;
   private final Counter parseFailures;
 
-  LogIngestService(ErrorWindows windows, MeterRegistry registry) {
+  LogIngestService(ErrorWindows windows, ErrorWatchConfig config, MeterRegistry registry) {
     this.windows = windows;
+    this.limits = config.limits();
     this.ingested =
         Counter.builder("clinicalops_error_watch_lines_ingested")
             .description("App log lines accepted")
@@ -43,14 +46,17 @@ public class LogIngestService {
       result =
           reader.read(
               body,
-              (LogLine line, LogBatchReader.RawLine raw) -> {
+              (LogLine parsed, LogBatchReader.RawLine raw) -> {
+                LogLine line = parsed.cut(limits.messageLength(), limits.fieldLength());
                 ErrorTally tally =
                     batch.computeIfAbsent(
-                        windows.bucketStart(line.epochMillis()), s -> new ErrorTally());
+                        windows.bucketStart(line.epochMillis()), s -> windows.newBatchTally());
                 if (line.isErrorLevel()) {
                   String fingerprint = ErrorFingerprint.of(line.pipelineMessage());
                   tally.add(
-                      line, fingerprint, tally.wantsSample(fingerprint) ? raw.toString() : null);
+                      line,
+                      fingerprint,
+                      tally.wantsSample(fingerprint) ? sample(raw.toString()) : null);
                 } else {
                   tally.add(line, null, null);
                 }
@@ -62,5 +68,11 @@ public class LogIngestService {
     ingested.increment(result.accepted());
     parseFailures.increment(result.rejected());
     return new IngestResult(result.accepted(), result.rejected(), result.truncated());
+  }
+
+  private String sample(String rawLine) {
+    return rawLine.length() <= limits.sampleLength()
+        ? rawLine
+        : rawLine.substring(0, limits.sampleLength()) + "…";
   }
 }

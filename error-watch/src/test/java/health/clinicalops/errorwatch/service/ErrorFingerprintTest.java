@@ -1,7 +1,10 @@
 package health.clinicalops.errorwatch.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** What a fingerprint strips, and what it keeps. */
@@ -45,5 +48,43 @@ class ErrorFingerprintTest {
         "PrismaClientKnownRequestError P2002",
         ErrorFingerprint.of("PrismaClientKnownRequestError P2002"));
     assertEquals("null", ErrorFingerprint.of(null));
+  }
+
+  /**
+   * One megabyte of input that makes a backtracking regex quadratic (runs of word characters,
+   * colons, spaces after "port", digits, hex and dashes): every rule must still finish. The bound
+   * only guards against a hang; it is not a speed goal.
+   */
+  @Test
+  void aMegabyteOfPathologicalInputIsFingerprintedInLinearTime() {
+    int n = 1 << 20;
+    assertFingerprint("a".repeat(n), "a".repeat(n));
+    assertFingerprint("x [" + ":".repeat(n), "x [" + ":".repeat(n));
+    assertFingerprint("port" + " ".repeat(n) + "x", "port" + " ".repeat(n) + "x");
+    assertFingerprint("line" + " ".repeat(n) + "x", "line" + " ".repeat(n) + "x");
+    assertFingerprint("a-".repeat(n / 2), "a-".repeat(n / 2));
+    assertFingerprint("g:".repeat(n / 2), "g:".repeat(n / 2));
+    assertFingerprint("a@".repeat(n / 2), "a@".repeat(n / 2));
+    assertFingerprint("a:".repeat(n / 2) + "g", "<ip>:".repeat(n / 16) + "g");
+    assertFingerprint("1".repeat(n) + "x", "<id>");
+    assertFingerprint("x " + "1".repeat(n), "x <n>");
+    assertFingerprint(":1:" + "1".repeat(n) + "x", ":<n>:<id>");
+    assertFingerprint("abc" + "d".repeat(n) + "1", "<hex>");
+    assertFingerprint(
+        "Note " + "ab".repeat(n / 2) + " not found", "Note " + "ab".repeat(n / 2) + " not found");
+  }
+
+  private static void assertFingerprint(String message, String expected) {
+    String fingerprint =
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> ErrorFingerprint.compute(message));
+    // Not assertEquals: a megabyte in the failure message helps nobody.
+    assertTrue(
+        expected.equals(fingerprint),
+        () ->
+            "fingerprint of "
+                + message.substring(0, 40)
+                + "... was "
+                + fingerprint.substring(0, Math.min(80, fingerprint.length()))
+                + "...");
   }
 }

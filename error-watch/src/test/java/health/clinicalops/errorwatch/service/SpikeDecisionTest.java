@@ -548,14 +548,19 @@ class SpikeDecisionTest {
           public Deploys deploys() {
             return config.deploys();
           }
+
+          @Override
+          public Limits limits() {
+            return config.limits();
+          }
         };
     return new AlertEvaluator(
         burnConfig, burnWindows, store, diagnosis, incidents, clock, new SimpleMeterRegistry());
   }
 
-  private static void ingestInto(ErrorWindows burnWindows, LogTraffic traffic) {
+  private void ingestInto(ErrorWindows burnWindows, LogTraffic traffic) {
     var result =
-        new LogIngestService(burnWindows, new SimpleMeterRegistry())
+        new LogIngestService(burnWindows, config, new SimpleMeterRegistry())
             .ingest(
                 new java.io.ByteArrayInputStream(
                     traffic.ndjson().getBytes(java.nio.charset.StandardCharsets.UTF_8)));

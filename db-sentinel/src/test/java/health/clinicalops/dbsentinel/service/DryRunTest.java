@@ -68,7 +68,7 @@ class DryRunTest {
             Optional.of(lastAnswer),
             Optional.empty(),
             lastAnswer,
-            Optional.of(ProbeResult.reachable(3, DatabaseActivity.NONE, Instant.now())),
+            Optional.of(ProbeResult.reachable(3, backupWithRowsWritten(0), Instant.now())),
             Instant.now());
     dryRun.respond(unreachable, true);
     Instant answering = Instant.now().minusSeconds(60);
@@ -84,7 +84,7 @@ class DryRunTest {
             Optional.of(answering),
             answering,
             // the backup took no writes while it served: switching back loses nothing
-            Optional.of(ProbeResult.reachable(3, DatabaseActivity.NONE, Instant.now())),
+            Optional.of(ProbeResult.reachable(3, backupWithRowsWritten(0), Instant.now())),
             Instant.now()),
         true);
 
@@ -112,6 +112,12 @@ class DryRunTest {
                             r.step() != null
                                 && r.step().action().equals("dry-run: would mode.read-only.set")));
     assertTrue(FakeAuditKeeperResource.EVENTS.isEmpty(), "nothing changed, nothing audited");
+  }
+
+  private static DatabaseActivity backupWithRowsWritten(long rows) {
+    DatabaseActivity none = DatabaseActivity.NONE;
+    return new DatabaseActivity(
+        none.connections(), List.of(), List.of(), List.of(), Instant.now(), rows);
   }
 
   private static DbSentinelConfig dryRun(DbSentinelConfig config) {

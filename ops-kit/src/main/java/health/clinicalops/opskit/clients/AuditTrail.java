@@ -7,7 +7,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.util.Map;
-import org.eclipse.microprofile.context.ManagedExecutor;
 
 /**
  * Sends every automated action to audit-keeper, in order, without making the caller wait. An event
@@ -19,11 +18,11 @@ public class AuditTrail {
 
   private final DurableOutbox<AuditEvent> outbox;
   private final OutboundCalls calls;
-  private final ManagedExecutor executor;
+  private final DeliveryExecutor executor;
 
   AuditTrail(
       OutboundCalls calls,
-      ManagedExecutor executor,
+      DeliveryExecutor executor,
       OutboxConfig config,
       MeterRegistry registry,
       ObjectMapper mapper) {

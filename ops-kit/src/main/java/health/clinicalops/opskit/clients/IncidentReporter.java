@@ -6,7 +6,6 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
-import org.eclipse.microprofile.context.ManagedExecutor;
 
 /**
  * Opens, updates and resolves incidents at rollback-orchestrator, in order, without making the
@@ -18,13 +17,13 @@ public class IncidentReporter {
 
   private final DurableOutbox<IncidentReport> outbox;
   private final OutboundCalls calls;
-  private final ManagedExecutor executor;
+  private final DeliveryExecutor executor;
   private final OutboxConfig config;
   private final ObjectMapper mapper;
 
   IncidentReporter(
       OutboundCalls calls,
-      ManagedExecutor executor,
+      DeliveryExecutor executor,
       OutboxConfig config,
       MeterRegistry registry,
       ObjectMapper mapper) {

@@ -109,7 +109,7 @@ public class IncidentService {
     List<?> incidentIds =
         Incident.getEntityManager()
             .createNativeQuery(
-                "SELECT incident_id FROM incident_report_applied WHERE report_id = :id")
+                "SELECT incident_id FROM rollback_orchestrator.incident_report_applied WHERE report_id = :id")
             .setParameter("id", reportId)
             .getResultList();
     return incidentIds.isEmpty()
@@ -123,7 +123,7 @@ public class IncidentService {
     }
     Incident.getEntityManager()
         .createNativeQuery(
-            "INSERT INTO incident_report_applied (report_id, incident_id, applied_at)"
+            "INSERT INTO rollback_orchestrator.incident_report_applied (report_id, incident_id, applied_at)"
                 + " VALUES (:id, :incident, :at)")
         .setParameter("id", reportId)
         .setParameter("incident", incidentId)
@@ -139,7 +139,8 @@ public class IncidentService {
   @Transactional
   void forgetOldReportIds() {
     Incident.getEntityManager()
-        .createNativeQuery("DELETE FROM incident_report_applied WHERE applied_at < :before")
+        .createNativeQuery(
+            "DELETE FROM rollback_orchestrator.incident_report_applied WHERE applied_at < :before")
         .setParameter("before", Instant.now(clock).minus(Duration.ofDays(7)))
         .executeUpdate();
   }

@@ -9,6 +9,9 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import health.clinicalops.opskit.clients.RollbackRequest;
 import health.clinicalops.rollbackorchestrator.ClusterFixtures.Rev;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.WithTestResource;
@@ -31,6 +34,7 @@ class CodeOnlyRollbackTest {
   static final AtomicInteger NAMES = new AtomicInteger();
 
   @Inject KubernetesClient client;
+  @Inject ObjectMapper mapper;
 
   static String threeRevisions(KubernetesClient client, String s1, String s2, String s3) {
     String name = "web-" + NAMES.incrementAndGet();
@@ -127,21 +131,32 @@ class CodeOnlyRollbackTest {
     assertEquals("registry/app:v3", ClusterFixtures.image(client, name));
   }
 
+  /** The body exactly as a service in {@code recommend} mode (error-watch) serializes it. */
+  String recommendation(String deployment) throws JsonProcessingException {
+    return mapper.writeValueAsString(
+        RollbackRequest.codeOnly(deployment, 2L, "error spike after v3", true));
+  }
+
+  int recommend(String deployment) throws JsonProcessingException {
+    return given()
+        .header("Authorization", SERVICE)
+        .contentType(ContentType.JSON)
+        .body(recommendation(deployment))
+        .post("/api/v1/rollbacks")
+        .then()
+        .statusCode(202)
+        .body("status", equalTo("AWAITING_APPROVAL"))
+        .body("automatic", equalTo(true))
+        .body("dryRun", equalTo(false))
+        .body("toRevision", equalTo(2))
+        .extract()
+        .path("id");
+  }
+
   @Test
-  void aServiceRequestInRecommendModeWaitsForAPerson() {
+  void aServiceRecommendationWaitsForAPersonWhoCanApproveIt() throws Exception {
     String name = threeRevisions(client, "s1", "s1", "s1");
-    int id =
-        given()
-            .header("Authorization", SERVICE)
-            .contentType(ContentType.JSON)
-            .body(rollbackBody(name, ""))
-            .post("/api/v1/rollbacks")
-            .then()
-            .statusCode(202)
-            .body("status", equalTo("AWAITING_APPROVAL"))
-            .body("automatic", equalTo(true))
-            .extract()
-            .path("id");
+    int id = recommend(name);
     assertEquals("registry/app:v3", ClusterFixtures.image(client, name));
 
     given()
@@ -170,6 +185,37 @@ class CodeOnlyRollbackTest {
                     .then()
                     .body("status", equalTo("SUCCEEDED"))
                     .body("approvedBy", containsString("operator")));
+  }
+
+  @Test
+  void approvalChecksAgainThatTheDeploymentHasNotMovedOn() throws Exception {
+    String name = threeRevisions(client, "s1", "s1", "s1");
+    int id = recommend(name);
+    // A fix is deployed while the recommendation waits: revision 4 is current now.
+    client
+        .apps()
+        .deployments()
+        .inNamespace(NAMESPACE)
+        .withName(name)
+        .edit(
+            d -> {
+              d.getMetadata().getAnnotations().put("deployment.kubernetes.io/revision", "4");
+              return d;
+            });
+
+    given()
+        .header("Authorization", OPERATOR)
+        .post("/api/v1/rollbacks/" + id + "/approve")
+        .then()
+        .statusCode(409)
+        .contentType(containsString("application/problem+json"))
+        .body("detail", containsString("is at revision 4 now, not 3"));
+    given()
+        .header("Authorization", OPERATOR)
+        .get("/api/v1/rollbacks/" + id)
+        .then()
+        .body("status", equalTo("AWAITING_APPROVAL"));
+    assertEquals("registry/app:v3", ClusterFixtures.image(client, name), "nothing was rolled back");
   }
 
   @Test

@@ -39,6 +39,7 @@ import org.junit.jupiter.api.Test;
 class DatabaseRollbackTest {
 
   static final String OPERATOR = "Bearer test-operator-token";
+  static final String SERVICE = "Bearer test-service-token";
   static final AtomicInteger NAMES = new AtomicInteger();
   static final String APP = OrchestratorPostgresResource.APP_DATABASE;
 
@@ -141,6 +142,65 @@ class DatabaseRollbackTest {
         .body("toRevision", equalTo(2))
         .extract()
         .path("id");
+  }
+
+  String databaseRollbackBody(String deployment, String backup) {
+    return "{\"deployment\":\""
+        + deployment
+        + "\",\"reason\":\"v3 migration broke notes\",\"database\":{\"backup\":\""
+        + backup
+        + "\"}}";
+  }
+
+  /**
+   * Two Deployments of one app share its database: while a database rollback of one waits for
+   * approval, a second one, of the other Deployment, is refused. A service's database rollback
+   * never starts by itself.
+   */
+  @Test
+  void oneDatabaseRollbackAtATimeAndAServicesWaitsForAPerson() {
+    String web = deployment();
+    String worker = deployment();
+    String backup = "shared-" + web;
+    takeBackup(backup);
+    int waiting =
+        given()
+            .header("Authorization", SERVICE)
+            .contentType(ContentType.JSON)
+            .body(databaseRollbackBody(web, backup))
+            .post("/api/v1/rollbacks")
+            .then()
+            .statusCode(202)
+            .body("status", equalTo("AWAITING_APPROVAL"))
+            .body("steps.detail", hasItem(containsString("always waits for a person")))
+            .extract()
+            .path("id");
+
+    given()
+        .header("Authorization", OPERATOR)
+        .contentType(ContentType.JSON)
+        .body(databaseRollbackBody(worker, backup))
+        .post("/api/v1/rollbacks")
+        .then()
+        .statusCode(409)
+        .contentType(containsString("application/problem+json"))
+        .body("detail", containsString("database rollback " + waiting + " of " + web))
+        .body("detail", containsString("one database rollback at a time"));
+    given()
+        .header("Authorization", OPERATOR)
+        .get("/api/v1/rollbacks?deployment=" + worker)
+        .then()
+        .body("size()", equalTo(0));
+
+    given()
+        .header("Authorization", OPERATOR)
+        .contentType(ContentType.JSON)
+        .body("{\"note\":\"restored by hand\"}")
+        .post("/api/v1/rollbacks/" + waiting + "/reject")
+        .then()
+        .statusCode(200);
+    assertEquals("normal", mode(), "nothing started: writes were never stopped");
+    assertEquals("registry/app:v3", ClusterFixtures.image(client, web));
   }
 
   void awaitStatus(int id, String status) {

@@ -1,5 +1,6 @@
 package health.clinicalops.errorwatch.clients;
 
+import health.clinicalops.opskit.clients.RollbackRequest;
 import io.smallrye.faulttolerance.api.CircuitBreakerName;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.temporal.ChronoUnit;

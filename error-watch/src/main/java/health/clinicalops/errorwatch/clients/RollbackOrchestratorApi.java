@@ -1,5 +1,6 @@
 package health.clinicalops.errorwatch.clients;
 
+import health.clinicalops.opskit.clients.RollbackRequest;
 import health.clinicalops.opskit.security.OutboundBearerTokenFactory;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;

@@ -2,7 +2,6 @@ package health.clinicalops.errorwatch.service;
 
 import health.clinicalops.errorwatch.clients.DatabaseStatus;
 import health.clinicalops.errorwatch.clients.PeerCalls;
-import health.clinicalops.errorwatch.clients.RollbackRequest;
 import health.clinicalops.errorwatch.config.ErrorWatchConfig;
 import health.clinicalops.errorwatch.config.ErrorWatchConfig.RollbackMode;
 import health.clinicalops.errorwatch.domain.Cause;
@@ -10,6 +9,7 @@ import health.clinicalops.errorwatch.domain.Deploy;
 import health.clinicalops.errorwatch.domain.FingerprintStats;
 import health.clinicalops.errorwatch.domain.SpikeDecision;
 import health.clinicalops.opskit.clients.AuditTrail;
+import health.clinicalops.opskit.clients.RollbackRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -25,8 +25,9 @@ import org.jboss.logging.Logger;
  * The runbook's decision point, taken once per alert: database (db-sentinel says down), third party
  * (the top errors name an external dependency), or a suspect deployment (a deploy within the
  * correlation window before the spike whose top errors are new since that release) — in that order.
- * A suspect deployment is sent to rollback-orchestrator as a rollback request ({@code recommend} =
- * dry run for a person to confirm, {@code auto}).
+ * A suspect deployment is sent to rollback-orchestrator as a rollback request: in {@code recommend}
+ * mode it waits there for an operator's approval, in {@code auto} mode it follows the
+ * orchestrator's own mode.
  */
 @ApplicationScoped
 public class SpikeDiagnosis {
@@ -138,6 +139,17 @@ public class SpikeDiagnosis {
         evidence);
   }
 
+  /**
+   * A Deployment revision is a number; a deploy reported over REST may name its previous release
+   * otherwise (a tag), and then the orchestrator chooses the last stable revision itself.
+   */
+  static Long revisionNumber(String revision) {
+    if (revision == null || !revision.matches("[1-9][0-9]{0,17}")) {
+      return null;
+    }
+    return Long.valueOf(revision);
+  }
+
   private SpikeDecision rollback(Deploy deploy, double ratio, Map<String, Object> evidence) {
     RollbackMode mode = config.decision().rollbackMode();
     String reason =
@@ -146,8 +158,11 @@ public class SpikeDiagnosis {
                 + " since that release",
             100 * ratio, deploy.app(), deploy.revision(), deploy.image());
     RollbackRequest request =
-        new RollbackRequest(
-            deploy.app(), deploy.previousRevision(), reason, mode == RollbackMode.recommend);
+        RollbackRequest.codeOnly(
+            deploy.app(),
+            revisionNumber(deploy.previousRevision()),
+            reason,
+            mode == RollbackMode.recommend);
     evidence.put("rollbackMode", mode.name());
     Map<String, Object> audit = new LinkedHashMap<>();
     audit.put("deployment", deploy.app());

@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import health.clinicalops.errorwatch.clients.RollbackRequest;
 import health.clinicalops.errorwatch.config.ErrorWatchConfig;
 import health.clinicalops.errorwatch.domain.AlertStatus;
 import health.clinicalops.errorwatch.testsupport.FakePeersResource;
 import health.clinicalops.errorwatch.testsupport.LogTraffic;
 import health.clinicalops.opskit.clients.IncidentReport;
 import health.clinicalops.opskit.clients.IncidentReporter;
+import health.clinicalops.opskit.clients.RollbackRequest;
 import health.clinicalops.opskit.clients.Severity;
 import health.clinicalops.testing.PostgresTestResource;
 import health.clinicalops.testing.TestClock;
@@ -116,8 +116,9 @@ class SpikeDecisionTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> FakePeersResource.ROLLBACKS.size() == 1);
     RollbackRequest request = FakePeersResource.ROLLBACKS.get(0);
     assertEquals("clinical-app", request.deployment());
-    assertEquals("7", request.toRevision());
-    assertEquals(Boolean.TRUE, request.dryRun(), "recommend mode asks for a dry run");
+    assertEquals(7L, request.toRevision());
+    assertTrue(request.approvalRequired(), "recommend mode asks for a person's approval");
+    assertFalse(request.isDryRun(), "a dry run could never be approved");
     assertEquals(1, firedSinceBase());
     assertEquals(1, FakePeersResource.ROLLBACKS.size());
 

@@ -1,10 +1,10 @@
 package health.clinicalops.errorwatch.testsupport;
 
 import health.clinicalops.errorwatch.clients.DatabaseStatus;
-import health.clinicalops.errorwatch.clients.RollbackRequest;
 import health.clinicalops.opskit.clients.AuditEvent;
 import health.clinicalops.opskit.clients.IncidentRef;
 import health.clinicalops.opskit.clients.IncidentReport;
+import health.clinicalops.opskit.clients.RollbackRequest;
 import health.clinicalops.opskit.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;

@@ -11,6 +11,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /** A rollback of one Deployment, persisted after every step so it resumes after a crash. */
 @Entity
@@ -93,23 +94,39 @@ public class Rollback extends PanacheEntityBase {
   @Column(name = "finished_at")
   public Instant finishedAt;
 
-  /** Rollbacks of {@code deployment} since {@code since} that count for the cooldown. */
-  public static long countRecent(String namespace, String deployment, Instant since) {
+  /**
+   * Rollbacks of {@code deployment} since {@code since} that count for the cooldown, leaving out
+   * {@code exceptId} (the one being approved).
+   */
+  public static long countRecent(
+      String namespace, String deployment, Instant since, long exceptId) {
     return count(
         "namespace = ?1 and deployment = ?2 and createdAt > ?3 and dryRun = false"
-            + " and status <> ?4",
+            + " and status <> ?4 and id <> ?5",
         namespace,
         deployment,
         since,
-        RollbackStatus.REJECTED);
+        RollbackStatus.REJECTED,
+        exceptId);
   }
 
   /** Automatic (service-requested) rollbacks since {@code since}, for the hourly limit. */
-  public static long countAutomaticSince(Instant since) {
+  public static long countAutomaticSince(Instant since, long exceptId) {
     return count(
-        "automatic = true and createdAt > ?1 and dryRun = false and status <> ?2",
+        "automatic = true and createdAt > ?1 and dryRun = false and status <> ?2 and id <> ?3",
         since,
-        RollbackStatus.REJECTED);
+        RollbackStatus.REJECTED,
+        exceptId);
+  }
+
+  /** A database rollback other than {@code exceptId} that waits for approval or runs. */
+  public static Optional<Rollback> activeDatabaseRollback(long exceptId) {
+    return find(
+            "kind = ?1 and status in ?2 and id <> ?3 order by id",
+            RollbackKind.WITH_DATABASE,
+            List.of(RollbackStatus.AWAITING_APPROVAL, RollbackStatus.RUNNING),
+            exceptId)
+        .firstResultOptional();
   }
 
   public static List<Rollback> ofDeployment(String deployment, int limit) {

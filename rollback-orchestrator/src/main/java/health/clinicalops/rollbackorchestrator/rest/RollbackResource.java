@@ -1,10 +1,10 @@
 package health.clinicalops.rollbackorchestrator.rest;
 
+import health.clinicalops.opskit.clients.RollbackRequest;
 import health.clinicalops.opskit.problem.ProblemException;
 import health.clinicalops.opskit.security.Roles;
 import health.clinicalops.rollbackorchestrator.service.Actor;
 import health.clinicalops.rollbackorchestrator.service.NoteRequest;
-import health.clinicalops.rollbackorchestrator.service.RollbackRequest;
 import health.clinicalops.rollbackorchestrator.service.RollbackService;
 import health.clinicalops.rollbackorchestrator.service.RollbackView;
 import io.quarkus.security.identity.SecurityIdentity;

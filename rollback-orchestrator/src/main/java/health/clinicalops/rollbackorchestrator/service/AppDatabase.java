@@ -97,6 +97,11 @@ public class AppDatabase {
     return config.jdbcUrl().isPresent();
   }
 
+  /** Names the app database (its JDBC URL without parameters), e.g. for a lock per database. */
+  public String identity() {
+    return config.jdbcUrl().map(url -> url.replaceFirst("[?;].*$", "")).orElse("unconfigured");
+  }
+
   /** Row counts of the verified tables; a missing table counts -1. */
   public Map<String, Long> rowCounts() throws DatabaseStepFailed {
     Map<String, Long> counts = new LinkedHashMap<>();

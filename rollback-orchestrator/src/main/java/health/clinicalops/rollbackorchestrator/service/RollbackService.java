@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import health.clinicalops.opskit.clients.AuditTrail;
 import health.clinicalops.opskit.clients.IncidentReport;
+import health.clinicalops.opskit.clients.RollbackRequest;
 import health.clinicalops.opskit.clients.Runbooks;
 import health.clinicalops.opskit.clients.Severity;
 import health.clinicalops.opskit.problem.ProblemException;
@@ -36,6 +37,9 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class RollbackService {
+
+  /** No rollback to leave out of a guardrail count (ids start at 1). */
+  private static final long NONE = 0;
 
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
@@ -98,20 +102,22 @@ public class RollbackService {
       checkDatabaseRequest(request.database());
     }
     boolean automatic = !actor.person();
-    boolean starts = actor.person() || "auto".equalsIgnoreCase(config.rollback().mode());
+    Optional<String> waitsBecause =
+        RollbackApproval.reasonToWait(request, kind, actor.person(), config.rollback().mode());
+    boolean starts = waitsBecause.isEmpty();
     Long id =
         QuarkusTransaction.requiringNew()
             .call(
                 () -> {
-                  Rollback.getEntityManager()
-                      .createNativeQuery("SELECT pg_advisory_xact_lock(hashtext(:key))")
-                      .setParameter("key", "rollback:" + namespace + "/" + request.deployment())
-                      .getSingleResult();
+                  lock(namespace, request.deployment(), kind);
                   Instant now = Instant.now(clock);
                   if (!request.isDryRun()) {
-                    checkCooldown(namespace, request.deployment(), now);
+                    checkCooldown(namespace, request.deployment(), now, NONE);
                     if (automatic) {
-                      checkHourlyLimit(now);
+                      checkHourlyLimit(now, NONE);
+                    }
+                    if (kind == RollbackKind.WITH_DATABASE) {
+                      checkNoOtherDatabaseRollback(NONE);
                     }
                   }
                   Rollback rollback = new Rollback();
@@ -165,7 +171,8 @@ public class RollbackService {
                             rollback.id,
                             "APPROVAL",
                             "awaiting",
-                            "recommend mode: an operator approves with POST /api/v1/rollbacks/"
+                            waitsBecause.orElseThrow()
+                                + ": an operator approves with POST /api/v1/rollbacks/"
                                 + rollback.id
                                 + "/approve",
                             now)
@@ -224,34 +231,75 @@ public class RollbackService {
             });
   }
 
-  /** A person approves a recommended rollback: it runs now (guardrails checked again). */
+  /**
+   * A person approves a waiting rollback. The guardrails are checked again first, since time has
+   * passed: the Deployment must still be at the revision the plan starts from, the target's schema
+   * version must still match (code-only), and the cooldown, the hourly limit of automatic rollbacks
+   * and the one-database-rollback-at-a-time rule must still allow it.
+   */
   public Optional<RollbackView> approve(long id, @NotNull Actor actor) {
-    Optional<Boolean> approved =
-        QuarkusTransaction.requiringNew()
-            .call(
-                () -> {
-                  Rollback rollback = Rollback.findById(id);
-                  if (rollback == null) {
-                    return Optional.empty();
-                  }
-                  if (rollback.status != RollbackStatus.AWAITING_APPROVAL) {
-                    throw ProblemException.conflict(
-                        "rollback " + id + " is " + rollback.status + ", not awaiting approval");
-                  }
-                  Instant now = Instant.now(clock);
-                  rollback.status = RollbackStatus.RUNNING;
-                  rollback.approvedBy = actor.name();
-                  rollback.heartbeatAt = now;
-                  rollback.updatedAt = now;
-                  RollbackStep.of(id, "APPROVAL", "approved", "by " + actor.name(), now).persist();
-                  return Optional.of(true);
-                });
-    if (approved.isEmpty()) {
+    Optional<Rollback> waiting =
+        QuarkusTransaction.requiringNew().call(() -> Rollback.findByIdOptional(id));
+    if (waiting.isEmpty()) {
       return Optional.empty();
     }
+    Rollback plan = waiting.get();
+    requireAwaitingApproval(plan);
+    List<String> notes = new java.util.ArrayList<>();
+    ReleaseHistory.History releases = releasesOf(plan.namespace, plan.deployment);
+    if (releases.currentRevision() != plan.fromRevision) {
+      throw ProblemException.conflict(
+          "Deployment "
+              + plan.deployment
+              + " is at revision "
+              + releases.currentRevision()
+              + " now, not "
+              + plan.fromRevision
+              + " as when this rollback was planned: reject it and ask again");
+    }
+    Release target =
+        releases
+            .release(plan.toRevision)
+            .orElseThrow(
+                () ->
+                    ProblemException.conflict(
+                        "revision " + plan.toRevision + " is no longer in the release history"));
+    if (plan.kind == RollbackKind.CODE_ONLY) {
+      checkSchemaVersion(releases.current().orElseThrow(), target, notes);
+    }
+    QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              lock(plan.namespace, plan.deployment, plan.kind);
+              Rollback rollback = Rollback.findById(id);
+              requireAwaitingApproval(rollback);
+              Instant now = Instant.now(clock);
+              checkCooldown(rollback.namespace, rollback.deployment, now, id);
+              if (rollback.automatic) {
+                checkHourlyLimit(now, id);
+              }
+              if (rollback.kind == RollbackKind.WITH_DATABASE) {
+                checkNoOtherDatabaseRollback(id);
+              }
+              rollback.status = RollbackStatus.RUNNING;
+              rollback.approvedBy = actor.name();
+              rollback.heartbeatAt = now;
+              rollback.updatedAt = now;
+              for (String note : notes) {
+                RollbackStep.of(id, "APPROVAL", "note", note, now).persist();
+              }
+              RollbackStep.of(id, "APPROVAL", "approved", "by " + actor.name(), now).persist();
+            });
     audit.record(actor.name(), "rollback.approved", Map.of("rollbackId", id));
     runner.start(id);
     return find(id);
+  }
+
+  private static void requireAwaitingApproval(Rollback rollback) {
+    if (rollback.status != RollbackStatus.AWAITING_APPROVAL) {
+      throw ProblemException.conflict(
+          "rollback " + rollback.id + " is " + rollback.status + ", not awaiting approval");
+    }
   }
 
   /** A person declines a recommended rollback. */
@@ -261,10 +309,7 @@ public class RollbackService {
     if (rollback == null) {
       return Optional.empty();
     }
-    if (rollback.status != RollbackStatus.AWAITING_APPROVAL) {
-      throw ProblemException.conflict(
-          "rollback " + id + " is " + rollback.status + ", not awaiting approval");
-    }
+    requireAwaitingApproval(rollback);
     Instant now = Instant.now(clock);
     rollback.status = RollbackStatus.REJECTED;
     rollback.nextStep = null;
@@ -430,9 +475,42 @@ public class RollbackService {
     }
   }
 
-  private void checkCooldown(String namespace, String deployment, Instant now) {
+  /**
+   * Serializes the guardrail checks of one Deployment, and of database rollbacks on one database
+   * (two Deployments may share it), across transactions and replicas.
+   */
+  private void lock(String namespace, String deployment, RollbackKind kind) {
+    advisoryLock("rollback:" + namespace + "/" + deployment);
+    if (kind == RollbackKind.WITH_DATABASE) {
+      advisoryLock("rollback-database:" + database.identity());
+    }
+  }
+
+  private static void advisoryLock(String key) {
+    Rollback.getEntityManager()
+        .createNativeQuery("SELECT pg_advisory_xact_lock(hashtext(:key))")
+        .setParameter("key", key)
+        .getSingleResult();
+  }
+
+  private static void checkNoOtherDatabaseRollback(long exceptId) {
+    Rollback.activeDatabaseRollback(exceptId)
+        .ifPresent(
+            other -> {
+              throw ProblemException.conflict(
+                  "database rollback "
+                      + other.id
+                      + " of "
+                      + other.deployment
+                      + " is "
+                      + other.status
+                      + ": one database rollback at a time");
+            });
+  }
+
+  private void checkCooldown(String namespace, String deployment, Instant now, long exceptId) {
     Duration cooldown = config.rollback().cooldown();
-    if (Rollback.countRecent(namespace, deployment, now.minus(cooldown)) > 0) {
+    if (Rollback.countRecent(namespace, deployment, now.minus(cooldown), exceptId) > 0) {
       throw ProblemException.conflict(
           "Deployment "
               + deployment
@@ -442,9 +520,9 @@ public class RollbackService {
     }
   }
 
-  private void checkHourlyLimit(Instant now) {
+  private void checkHourlyLimit(Instant now, long exceptId) {
     int max = config.rollback().maxAutomaticPerHour();
-    if (Rollback.countAutomaticSince(now.minus(Duration.ofHours(1))) >= max) {
+    if (Rollback.countAutomaticSince(now.minus(Duration.ofHours(1)), exceptId) >= max) {
       throw ProblemException.conflict(
           "already " + max + " automatic rollbacks in the last hour: a person must decide");
     }

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import health.clinicalops.opskit.opsstate.OpsStateWriter;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -28,6 +29,7 @@ class MaintenanceModeTest {
 
   static final String SERVICE = "Bearer test-service-token";
   static final String OPERATOR = "Bearer test-operator-token";
+  static final String OTHER_SERVICE = "Bearer test-other-service-token";
 
   @Inject KubernetesClient client;
   @Inject OpsStateWriter writer;
@@ -66,6 +68,53 @@ class MaintenanceModeTest {
                     .body("mode.mode", equalTo("maintenance"))
                     .body("mode.reason", equalTo("restore drill"))
                     .body("data.mode", equalTo("maintenance")));
+  }
+
+  void putMode(String token, String mode, Instant leaseUntil, int status) {
+    given()
+        .header("Authorization", token)
+        .contentType(ContentType.JSON)
+        .body(
+            "{\"mode\":\""
+                + mode
+                + "\",\"reason\":\"restore\""
+                + (leaseUntil == null ? "" : ",\"expiresAt\":\"" + leaseUntil + "\"")
+                + "}")
+        .put("/api/v1/maintenance")
+        .then()
+        .statusCode(status);
+  }
+
+  /**
+   * A mode a service set with a lease is lifted only by that service, an operator, or the lease's
+   * expiry: another service cannot re-open writes in the middle of a restore. Anyone may make the
+   * mode stricter.
+   */
+  @Test
+  void onlyTheSetterAnOperatorOrTheLeasesExpiryLiftsAMode() {
+    Instant lease = Instant.now().plusSeconds(60);
+    putMode(SERVICE, "maintenance", lease, 200);
+
+    given()
+        .header("Authorization", OTHER_SERVICE)
+        .contentType(ContentType.JSON)
+        .body("{\"mode\":\"normal\",\"reason\":\"looks fine to me\"}")
+        .put("/api/v1/maintenance")
+        .then()
+        .statusCode(409)
+        .contentType(containsString("application/problem+json"))
+        .body("detail", containsString("only its setter, an operator or the lease's expiry"));
+    putMode(OTHER_SERVICE, "read-only", lease, 409);
+    assertEquals("maintenance", configMapMode());
+
+    putMode(SERVICE, "normal", null, 200);
+    assertEquals("normal", configMapMode());
+
+    putMode(SERVICE, "read-only", lease, 200);
+    putMode(OTHER_SERVICE, "maintenance", lease, 200);
+    putMode(SERVICE, "normal", null, 409);
+    putMode(OPERATOR, "normal", null, 200);
+    assertEquals("normal", configMapMode());
   }
 
   @Test

@@ -170,6 +170,14 @@ public class RunbookResponder {
     }
   }
 
+  private static String leftUnchanged(OpsState ops) {
+    return "mode is already "
+        + ops.modeSetting().mode().wireValue()
+        + " (set by "
+        + ops.modeSetting().setBy()
+        + "); db-sentinel does not override it";
+  }
+
   private OpenIncident openOutage(Observation o, OpsState ops, boolean ownsReadOnly) {
     Instant detectedAt = Instant.now(clock);
     Instant outageStart = o.outageStartedAt().orElse(o.at());
@@ -202,23 +210,29 @@ public class RunbookResponder {
       String reason =
           "primary database unreachable (" + o.cause().wireValue() + ") since " + outageStart;
       Duration lease = config.response().modeLease();
+      Optional<OpsState> written;
       if (config.dryRun()) {
         dryRunReadOnly = true;
+        written = Optional.of(ops);
       } else {
-        OpsState written = writer.setMode(Mode.READ_ONLY, reason, SETTER, Optional.of(lease));
-        keyTime = written.modeSetting().since().orElse(outageStart);
+        // Checked again against the ConfigMap as written: a person may have set a mode since.
+        written = writer.setModeAsService(Mode.READ_ONLY, reason, SETTER, Optional.of(lease));
       }
-      modeAction = "mode.read-only.set";
-      modeDetail = reason + "; lease " + lease.toSeconds() + " s, renewed while the outage lasts";
-      modeEvidence = Map.of("mode", Mode.READ_ONLY.wireValue(), "leaseSeconds", lease.toSeconds());
+      if (written.isPresent()) {
+        if (!config.dryRun()) {
+          keyTime = written.get().modeSetting().since().orElse(outageStart);
+        }
+        modeAction = "mode.read-only.set";
+        modeDetail = reason + "; lease " + lease.toSeconds() + " s, renewed while the outage lasts";
+        modeEvidence =
+            Map.of("mode", Mode.READ_ONLY.wireValue(), "leaseSeconds", lease.toSeconds());
+      } else {
+        modeAction = "mode.left-unchanged";
+        modeDetail = leftUnchanged(writer.read());
+      }
     } else {
       modeAction = "mode.left-unchanged";
-      modeDetail =
-          "mode is already "
-              + ops.modeSetting().mode().wireValue()
-              + " (set by "
-              + ops.modeSetting().setBy()
-              + "); db-sentinel does not override it";
+      modeDetail = leftUnchanged(ops);
     }
     IncidentReport base =
         IncidentReport.open(

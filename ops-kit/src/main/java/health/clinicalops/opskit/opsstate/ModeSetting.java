@@ -24,4 +24,17 @@ public record ModeSetting(
   public boolean isLeased() {
     return leaseExpiresAt.isPresent();
   }
+
+  /**
+   * The lease rule for a service (a person may always change the mode): it may change the mode to
+   * {@code to} when nothing is in force (normal, or a lease that ran out), when it set the current
+   * mode itself, or when {@code to} is stricter. So only the setter, an operator or the lease's
+   * expiry lifts a mode, and anyone may make it safer.
+   */
+  public boolean changeableBy(String service, Mode to, Instant now) {
+    if (mode == Mode.NORMAL || !isInForce(now)) {
+      return true;
+    }
+    return setBy.equals(service) || to.compareTo(mode) > 0;
+  }
 }

@@ -89,16 +89,45 @@ public class OpsStateWriter {
   /** Sets the mode. {@code lease} present for automation (renew it), absent for a person. */
   public OpsState setMode(Mode mode, String reason, String setBy, Optional<Duration> lease) {
     Instant now = Instant.now(clock);
-    return update(
-        data -> {
-          data.put(OpsStateKeys.MODE, mode.wireValue());
-          data.put(OpsStateKeys.MODE_REASON, Objects.requireNonNullElse(reason, ""));
-          data.put(OpsStateKeys.MODE_SET_BY, setBy);
-          data.put(OpsStateKeys.MODE_SINCE, now.toString());
-          lease.ifPresentOrElse(
-              l -> data.put(OpsStateKeys.MODE_LEASE_EXPIRES_AT, now.plus(l).toString()),
-              () -> data.remove(OpsStateKeys.MODE_LEASE_EXPIRES_AT));
-        });
+    return update(data -> writeMode(data, mode, reason, setBy, lease, now));
+  }
+
+  private static void writeMode(
+      Map<String, String> data,
+      Mode mode,
+      String reason,
+      String setBy,
+      Optional<Duration> lease,
+      Instant now) {
+    data.put(OpsStateKeys.MODE, mode.wireValue());
+    data.put(OpsStateKeys.MODE_REASON, Objects.requireNonNullElse(reason, ""));
+    data.put(OpsStateKeys.MODE_SET_BY, setBy);
+    data.put(OpsStateKeys.MODE_SINCE, now.toString());
+    lease.ifPresentOrElse(
+        l -> data.put(OpsStateKeys.MODE_LEASE_EXPIRES_AT, now.plus(l).toString()),
+        () -> data.remove(OpsStateKeys.MODE_LEASE_EXPIRES_AT));
+  }
+
+  /**
+   * Sets the mode as a service, checked and written in one step against the ConfigMap as it is (not
+   * as a cache saw it): refused, and nothing written, when {@link ModeSetting#changeableBy} does
+   * not allow it.
+   *
+   * @return the state as written, or empty when refused
+   */
+  public Optional<OpsState> setModeAsService(
+      Mode mode, String reason, String service, Optional<Duration> lease) {
+    Instant now = Instant.now(clock);
+    boolean[] allowed = {false};
+    OpsState state =
+        update(
+            data -> {
+              allowed[0] = OpsState.fromData(data).modeSetting().changeableBy(service, mode, now);
+              if (allowed[0]) {
+                writeMode(data, mode, reason, service, lease, now);
+              }
+            });
+    return allowed[0] ? Optional.of(state) : Optional.empty();
   }
 
   /**

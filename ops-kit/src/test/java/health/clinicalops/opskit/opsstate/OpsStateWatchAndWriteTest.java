@@ -58,6 +58,33 @@ class OpsStateWatchAndWriteTest {
     recorder.events.clear();
   }
 
+  /**
+   * The check and the write are one step against the ConfigMap itself: a service that saw "normal"
+   * a moment ago never overwrites the maintenance a person set since.
+   */
+  @Test
+  void aServicesModeChangeNeverOverridesWhatAPersonSetSince() {
+    OpsState seenByService = writer.read();
+    assertThat(seenByService.modeSetting().mode()).isEqualTo(Mode.NORMAL);
+    writer.setMode(Mode.MAINTENANCE, "restore in progress", "operator:1a2b3c4d", Optional.empty());
+
+    Optional<OpsState> written =
+        writer.setModeAsService(
+            Mode.READ_ONLY,
+            "database down",
+            "service:db-sentinel",
+            Optional.of(Duration.ofSeconds(30)));
+
+    assertThat(written).isEmpty();
+    ModeSetting now = writer.read().modeSetting();
+    assertThat(now.mode()).isEqualTo(Mode.MAINTENANCE);
+    assertThat(now.setBy()).isEqualTo("operator:1a2b3c4d");
+    assertThat(
+            writer.setModeAsService(Mode.NORMAL, "restore done?", "service:app", Optional.empty()))
+        .isEmpty();
+    assertThat(writer.read().modeSetting().mode()).isEqualTo(Mode.MAINTENANCE);
+  }
+
   @Test
   void aKubectlStylePatchReachesTheServiceWithinOneSecond() {
     client

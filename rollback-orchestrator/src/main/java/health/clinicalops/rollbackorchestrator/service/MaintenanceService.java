@@ -67,7 +67,10 @@ public class MaintenanceService {
       throw ProblemException.badRequest(
           "a service must give expiresAt: its mode is a lease it renews");
     }
-    OpsState state = write(request.mode(), request.reason(), actor.name(), lease);
+    OpsState state =
+        actor.person()
+            ? write(request.mode(), request.reason(), actor.name(), lease)
+            : writeAsService(request.mode(), request.reason(), actor.name(), lease);
     audit.record(
         actor.name(),
         "maintenance.mode-set",
@@ -163,6 +166,29 @@ public class MaintenanceService {
     } catch (RuntimeException e) {
       LOG.warnf("lease sweep failed, retried at the next tick: %s", e.getMessage());
     }
+  }
+
+  /** The lease rule ({@link ModeSetting#changeableBy}) checked and written in one step. */
+  private OpsState writeAsService(
+      Mode mode, String reason, String service, Optional<Duration> lease) {
+    try {
+      return writer
+          .setModeAsService(mode, reason, service, lease)
+          .orElseThrow(() -> refusedBy(writer.read().modeSetting()));
+    } catch (KubernetesClientException e) {
+      throw ProblemException.unavailable(
+          "cannot write the ops-state ConfigMap: " + e.getMessage(), Duration.ofSeconds(5));
+    }
+  }
+
+  private static ProblemException refusedBy(ModeSetting current) {
+    return ProblemException.conflict(
+        "mode "
+            + current.mode().wireValue()
+            + " was set by "
+            + current.setBy()
+            + current.leaseExpiresAt().map(t -> " with a lease until " + t).orElse("")
+            + ": only its setter, an operator or the lease's expiry may lift it");
   }
 
   private OpsState write(Mode mode, String reason, String setBy, Optional<Duration> lease) {

@@ -8,6 +8,7 @@ import static health.clinicalops.authguard.support.Api.ndjson;
 import static health.clinicalops.authguard.support.Api.send;
 import static health.clinicalops.authguard.support.Api.sendBatch;
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import health.clinicalops.authguard.config.AuthGuardConfig;
 import health.clinicalops.authguard.peers.FakeAuditKeeperResource;
 import health.clinicalops.authguard.peers.FakeRollbackOrchestratorResource;
 import health.clinicalops.authguard.store.StoreKeys;
@@ -71,6 +73,7 @@ import org.junit.jupiter.api.Test;
 class AuthAbuseTest {
 
   @Inject AgroalDataSource database;
+  @Inject AuthGuardConfig config;
   @Inject RedisAPI redis;
 
   /** Failures spread over ten accounts, so that only the per-IP threshold matters here. */
@@ -487,6 +490,118 @@ class AuthAbuseTest {
             () ->
                 FakeRollbackOrchestratorResource.withKey(dedupKey).stream()
                     .anyMatch(r -> "sessions.revoked".equals(r.step().action())));
+  }
+
+  private static List<Map<String, Object>> guesses(String victim, String round, int count) {
+    List<Map<String, Object>> events = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      events.add(failure("192.0.2." + (1 + i % 2), victim, "guess-" + round + "-" + i));
+    }
+    return events;
+  }
+
+  private void signInAgain(String email) throws SQLException {
+    try (Connection c = app.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement("UPDATE \"User\" SET \"refreshToken\" = ? WHERE email = ?")) {
+      ps.setString(1, "rt-" + UUID.randomUUID());
+      ps.setString(2, email);
+      ps.executeUpdate();
+    }
+  }
+
+  private void execute(String sql, String parameter) throws SQLException {
+    try (Connection c = database.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, parameter);
+      ps.executeUpdate();
+    }
+  }
+
+  private static long classified(String dedupKey) {
+    return FakeRollbackOrchestratorResource.withKey(dedupKey).stream()
+        .filter(r -> r.step() != null && "attack.classified".equals(r.step().action()))
+        .count();
+  }
+
+  /**
+   * An attack that has been quiet for longer than attack-expiry has ended; the same account
+   * attacked again later is a new attack: reported again, and its sessions revoked again.
+   */
+  @Test
+  void aRepeatAttackOnTheSameAccountAfterAQuietPeriodIsReportedAgain() throws SQLException {
+    String victim = "repeat-" + run + "@clinic.example";
+    String dedupKey = "auth-guard:authentication-abuse:brute-force:" + victim;
+    createUser(victim);
+    sendBatch(guesses(victim, "first", 25)).statusCode(200);
+    await().atMost(Duration.ofSeconds(5)).until(() -> classified(dedupKey) == 1);
+    assertNull(refreshToken(victim));
+
+    // The user signs in again; the attack stops and stays quiet for two hours.
+    signInAgain(victim);
+    execute(
+        "UPDATE attack SET last_seen = last_seen - interval '2 hours',"
+            + " first_seen = first_seen - interval '2 hours' WHERE dedup_key = ?",
+        dedupKey);
+
+    sendBatch(guesses(victim, "second", 25)).statusCode(200);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              sendBatch(guesses(victim, "more", 1)).statusCode(200);
+              assertEquals(2, classified(dedupKey), "the repeat is a second classification");
+              assertNull(refreshToken(victim), "signed out again");
+            });
+    JsonPath attack = attack("brute-force", victim);
+    assertTrue(
+        Instant.parse(attack.getString("firstSeen")).isAfter(Instant.now().minusSeconds(60)),
+        "the record starts over: " + attack.getString("firstSeen"));
+  }
+
+  /**
+   * An attacker who makes failures look targeted could sign out any account: automatic revocations
+   * are capped per window, across replicas, and beyond the cap a person decides.
+   */
+  @Test
+  void automaticRevocationsStopAtTheCapAndAPersonIsAsked() throws SQLException {
+    int cap = config.abuse().maxAutomaticRevocations();
+    String earlier = "capped-earlier-" + run + "-";
+    try {
+      try (Connection c = database.getConnection();
+          PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO attack (dedup_key, attack_class, subject, first_seen, last_seen,"
+                      + " failures, sessions_revoked, sessions_revoked_at)"
+                      + " VALUES (?, 'brute-force', ?, now(), now(), 30, true, now())")) {
+        for (int i = 0; i < cap; i++) {
+          ps.setString(1, earlier + i);
+          ps.setString(2, earlier + i);
+          ps.executeUpdate();
+        }
+      }
+      String victim = "capped-" + run + "@clinic.example";
+      String dedupKey = "auth-guard:authentication-abuse:brute-force:" + victim;
+      createUser(victim);
+      String token = refreshToken(victim);
+
+      sendBatch(guesses(victim, "capped", 25))
+          .statusCode(200)
+          .body("attacks", hasItem("brute-force:" + victim));
+
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(
+              () ->
+                  assertThat(FakeRollbackOrchestratorResource.withKey(dedupKey))
+                      .extracting(r -> r.step() == null ? "" : r.step().action())
+                      .contains("sessions.revoke.capped")
+                      .doesNotContain("sessions.revoked"));
+      assertEquals(token, refreshToken(victim), "beyond the cap nobody is signed out");
+      assertEquals(false, attack("brute-force", victim).getBoolean("sessionsRevoked"));
+    } finally {
+      execute("DELETE FROM attack WHERE dedup_key LIKE ?", earlier + "%");
+    }
   }
 
   @Test

@@ -341,16 +341,84 @@ class RateLimitTest {
     assertTrue(opsStateWatcher.current().activeOverride("SEARCH", Instant.now()).isEmpty());
   }
 
+  /** The report of {@code policy}'s overwhelm whose evidence names this run's keys. */
+  private static IncidentReport awaitIncidentOf(String policy, String run) {
+    String dedupKey = "auth-guard:rate-limit-overwhelmed:" + policy;
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                FakeRollbackOrchestratorResource.withKey(dedupKey).stream()
+                    .anyMatch(r -> r.evidence().toString().contains(run)));
+    return FakeRollbackOrchestratorResource.withKey(dedupKey).stream()
+        .filter(r -> r.evidence().toString().contains(run))
+        .reduce((first, second) -> second)
+        .orElseThrow();
+  }
+
+  /**
+   * Clients the app knew before: each key is used once, within its limit, in one window; in the
+   * next window each is limited.
+   */
+  private static void knownClientsSpike(String policy, String run, int keys, int hits)
+      throws Exception {
+    waitForFreshWindow();
+    List<Map.Entry<String, Integer>> before = new ArrayList<>();
+    for (int k = 0; k < keys; k++) {
+      before.add(Map.entry("clinic" + k + "-" + run, 1));
+    }
+    hitAll(before, policy, "/api/notes");
+    await()
+        .atMost(Duration.ofSeconds(11))
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> System.currentTimeMillis() % WINDOW_MS >= WINDOW_MS - 300);
+    waitForFreshWindow();
+    List<Map.Entry<String, Integer>> spike = new ArrayList<>();
+    for (int k = 0; k < keys; k++) {
+      spike.add(Map.entry("clinic" + k + "-" + run, hits));
+    }
+    hitAll(spike, policy, "/api/notes");
+  }
+
+  /**
+   * The same spike by keys nobody saw before: by the numbers a legitimate spike, but it may be one
+   * attacker with many addresses, who must not raise a limit alone.
+   */
   @Test
-  void manyKeysLimitedIsALegitimateSpikeAndGetsTemporaryRelief() throws Exception {
+  void aSpikeOfKeysNobodySawBeforeGetsNoRelief() throws Exception {
     String run = UUID.randomUUID().toString().substring(0, 6);
     waitForFreshWindow();
     List<Map.Entry<String, Integer>> traffic = new ArrayList<>();
     for (int k = 0; k < 8; k++) {
-      traffic.add(Map.entry("clinic" + k + "-" + run, 3));
+      traffic.add(Map.entry("new" + k + "-" + run, 3));
     }
-    hitAll(traffic, "UPLOAD", "/api/notes");
-    IncidentReport incident = awaitIncident("UPLOAD");
+    hitAll(traffic, "EXPORT", "/api/export");
+    IncidentReport incident = awaitIncidentOf("EXPORT", run);
+    assertEquals("legitimate-spike", incident.evidence().get("verdict"));
+    assertTrue(
+        incident.step().detail().contains("were active before the spike"),
+        incident.step().detail());
+    assertTrue(opsStateWatcher.current().activeOverride("EXPORT", Instant.now()).isEmpty());
+  }
+
+  /** AUTH guards sign-in: a higher limit only helps whoever guesses passwords. */
+  @Test
+  void theAuthLimitIsNeverRaisedAutomatically() throws Exception {
+    String run = UUID.randomUUID().toString().substring(0, 6);
+    knownClientsSpike("AUTH", run, 8, 7);
+    IncidentReport incident = awaitIncidentOf("AUTH", run);
+    assertEquals("legitimate-spike", incident.evidence().get("verdict"));
+    assertTrue(
+        incident.step().detail().contains("AUTH is never raised automatically"),
+        incident.step().detail());
+    assertTrue(opsStateWatcher.current().activeOverride("AUTH", Instant.now()).isEmpty());
+  }
+
+  @Test
+  void manyKnownClientsLimitedIsALegitimateSpikeAndGetsTemporaryRelief() throws Exception {
+    String run = UUID.randomUUID().toString().substring(0, 6);
+    knownClientsSpike("UPLOAD", run, 8, 3);
+    IncidentReport incident = awaitIncidentOf("UPLOAD", run);
     assertEquals(Severity.P3, incident.severity());
     assertEquals("legitimate-spike", incident.evidence().get("verdict"));
     assertTrue(incident.step().detail().contains("relief applied"), incident.step().detail());

@@ -3,6 +3,7 @@ package health.clinicalops.authguard.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import jakarta.validation.constraints.Positive;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -133,6 +134,26 @@ public interface AuthGuardConfig {
     @WithDefault("true")
     boolean revokeTargetedAccounts();
 
+    /**
+     * An attack with no failure for this long has ended: its record starts over, and a repeat on
+     * the same account or from the same IP is reported (incident, revocation) again.
+     */
+    @WithDefault("1h")
+    Duration attackExpiry();
+
+    /**
+     * At most this many automatic session revocations per {@code revocation-window}, across
+     * replicas; beyond it the incident asks a person to revoke (an attacker who can make failures
+     * look targeted must not sign out the whole clinic).
+     */
+    @WithDefault("10")
+    @Positive
+    int maxAutomaticRevocations();
+
+    /** The window of {@code max-automatic-revocations}. */
+    @WithDefault("1h")
+    Duration revocationWindow();
+
     /** An attack record is written again at most this often while it goes on (evidence update). */
     @WithDefault("5s")
     Duration evidenceRefresh();
@@ -194,6 +215,22 @@ public interface AuthGuardConfig {
       /** How long the relief lasts (the override's expiresAt). */
       @WithDefault("15m")
       Duration duration();
+
+      /**
+       * Policies never raised automatically: AUTH guards sign-in, where a higher limit only helps
+       * whoever guesses passwords (the runbook pins it at 5 a minute).
+       */
+      @WithDefault("AUTH")
+      List<String> excludedPolicies();
+
+      /**
+       * Relief only when at least this share of the limited clients were already active in the
+       * window before the spike. Clients the app knew before are the app's users; keys that all
+       * appear with the spike may be one attacker with many addresses, who must not be able to
+       * raise a limit alone.
+       */
+      @WithDefault("0.5")
+      double minReturningShare();
     }
   }
 

@@ -202,8 +202,8 @@ public class AbuseDetector {
             false,
             shadow,
             evidence);
-    boolean isNew = attacks.upsert(attack);
-    if (!isNew) {
+    boolean episodeStarted = attacks.upsert(attack, endedBefore(now));
+    if (!episodeStarted) {
       return;
     }
     metrics.attack(finding.attackClass().wireValue());
@@ -241,16 +241,63 @@ public class AbuseDetector {
     Map<String, Object> evidence = new LinkedHashMap<>(attack.evidence());
     if (shadow) {
       evidence.put("sessionsRevoked", "not in shadow mode (would revoke)");
-      attacks.upsert(withEvidence(attack, evidence, false));
+      attacks.upsert(withEvidence(attack, evidence, false), endedBefore(attack.lastSeen()));
       incidents.report(
           incident.withStep("sessions.revoke.shadow", "shadow mode: would revoke " + username));
+      return;
+    }
+    AuthGuardConfig.Abuse abuse = config.abuse();
+    Instant now = clock.instant();
+    boolean allowed;
+    try {
+      allowed =
+          attacks.takeRevocation(
+              attack.dedupKey(),
+              now.minus(abuse.revocationWindow()),
+              abuse.maxAutomaticRevocations(),
+              now);
+    } catch (RuntimeException e) {
+      LOG.errorf("cannot count revocations, %s not revoked: %s", username, e.getMessage());
+      incidents.report(
+          incident.withStep(
+              "sessions.revoke.failed",
+              "could not count automatic revocations ("
+                  + e.getMessage()
+                  + "): "
+                  + username
+                  + " not revoked, revoke by hand"));
+      return;
+    }
+    if (!allowed) {
+      metrics.revocationCapped();
+      LOG.warnf(
+          "automatic revocation of %s not done: %d automatic revocations in %s already",
+          username, abuse.maxAutomaticRevocations(), abuse.revocationWindow());
+      evidence.put("sessionsRevoked", "not automatically: cap reached");
+      attacks.upsert(withEvidence(attack, evidence, false), endedBefore(attack.lastSeen()));
+      incidents.report(
+          incident.withStep(
+              "sessions.revoke.capped",
+              abuse.maxAutomaticRevocations()
+                  + " accounts were signed out automatically in the last "
+                  + abuse.revocationWindow()
+                  + " (the cap): a person decides whether to revoke "
+                  + username
+                  + " (POST /api/v1/accounts/{username}/revoke-sessions)"));
+      audit.record(
+          SOURCE,
+          "sessions.revoke.capped",
+          Map.of("username", username, "cap", abuse.maxAutomaticRevocations()));
       return;
     }
     try {
       int updated =
           revocations.revoke(username, SOURCE, attack.attackClass().wireValue() + " detected");
+      if (updated == 0) {
+        giveBackRevocation(attack.dedupKey());
+      }
       evidence.put("sessionsRevoked", updated > 0 ? "revoked" : "no such account");
-      attacks.upsert(withEvidence(attack, evidence, updated > 0));
+      attacks.upsert(withEvidence(attack, evidence, updated > 0), endedBefore(attack.lastSeen()));
       incidents.report(
           incident.withStep(
               "sessions.revoked",
@@ -258,12 +305,26 @@ public class AbuseDetector {
                   ? "refresh token of " + username + " cleared: every session must sign in again"
                   : "no account " + username + " in the app database: nothing to revoke"));
     } catch (RuntimeException e) {
+      giveBackRevocation(attack.dedupKey());
       LOG.errorf("cannot revoke sessions of %s: %s", username, e.getMessage());
       incidents.report(
           incident.withStep(
               "sessions.revoke.failed",
               "could not revoke " + username + " (" + e.getMessage() + "): revoke by hand"));
     }
+  }
+
+  /** A revocation that did not happen does not count for the cap. */
+  private void giveBackRevocation(String dedupKey) {
+    try {
+      attacks.returnRevocation(dedupKey);
+    } catch (RuntimeException e) {
+      LOG.warnf("a revocation not done still counts for the cap: %s", e.getMessage());
+    }
+  }
+
+  private Instant endedBefore(Instant now) {
+    return now.minus(config.abuse().attackExpiry());
   }
 
   private static Attack withEvidence(Attack a, Map<String, Object> evidence, boolean revoked) {

@@ -59,6 +59,23 @@ public class AuthGuardMetrics {
         .increment();
   }
 
+  /** An automatic session revocation not done: the cap per window was reached. */
+  public void revocationCapped() {
+    counter(
+            "clinicalops_auth_guard_revocations_capped",
+            "origin",
+            "automatic",
+            "kind",
+            "refresh-token")
+        .increment();
+  }
+
+  /** Rate-limit relief not applied, and why (excluded policy, no established clients). */
+  public void reliefWithheld(String policy, String reason) {
+    counter("clinicalops_auth_guard_relief_withheld", "policy", policy, "reason", reason)
+        .increment();
+  }
+
   public void overwhelmed(String policy, String verdict) {
     counter("clinicalops_auth_guard_overwhelmed", "policy", policy, "verdict", verdict).increment();
   }

@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -143,7 +144,10 @@ public class OverwhelmMonitor {
       lastEvaluatedBucket.put(policy, completed);
       WindowStats stats =
           store
-              .windowStats(StoreKeys.windowStats(policy, completed), TOP)
+              .windowStats(
+                  StoreKeys.windowStats(policy, completed),
+                  StoreKeys.windowStats(policy, completed - 1),
+                  TOP)
               .await()
               .atMost(Duration.ofSeconds(2));
       if (stats.activeClients() == 0) {
@@ -176,8 +180,9 @@ public class OverwhelmMonitor {
     boolean relief = false;
     if (overwhelmed) {
       metrics.overwhelmed(policy, verdict);
-      relief = !abuse && settings.relief().enabled() && applyRelief(policy);
-      report(policy, start, end, stats, share, verdict, relief);
+      Optional<String> withheld = abuse ? Optional.empty() : reliefWithheld(policy, stats);
+      relief = !abuse && settings.relief().enabled() && withheld.isEmpty() && applyRelief(policy);
+      report(policy, start, end, stats, share, verdict, relief, withheld);
     }
     lastVerdicts.put(
         policy,
@@ -194,6 +199,27 @@ public class OverwhelmMonitor {
             stats.topEndpoints(),
             overwhelmed,
             relief));
+  }
+
+  /** Why a legitimate-looking spike gets no automatic relief, if it does not. */
+  private Optional<String> reliefWithheld(String policy, WindowStats stats) {
+    AuthGuardConfig.Overwhelmed.Relief relief = config.overwhelmed().relief();
+    if (!relief.enabled()) {
+      return Optional.empty();
+    }
+    if (relief.excludedPolicies().contains(policy)) {
+      metrics.reliefWithheld(policy, "excluded-policy");
+      return Optional.of(policy + " is never raised automatically (relief.excluded-policies)");
+    }
+    if (stats.returningShare() < relief.minReturningShare()) {
+      metrics.reliefWithheld(policy, "new-clients");
+      return Optional.of(
+          String.format(
+              "only %d of %d sampled limited clients were active before the spike (below %.0f%%):"
+                  + " new keys may be one attacker with many addresses",
+              stats.returningInSample(), stats.sampledLimited(), 100 * relief.minReturningShare()));
+    }
+    return Optional.empty();
   }
 
   private boolean applyRelief(String policy) {
@@ -233,7 +259,8 @@ public class OverwhelmMonitor {
       WindowStats stats,
       double share,
       String verdict,
-      boolean relief) {
+      boolean relief,
+      Optional<String> reliefWithheld) {
     Map<String, Object> evidence = new LinkedHashMap<>();
     evidence.put("policy", policy);
     evidence.put("windowStart", start.toString());
@@ -243,6 +270,8 @@ public class OverwhelmMonitor {
     evidence.put("limitedShare", Math.round(share * 1000) / 1000.0);
     evidence.put("responses429", stats.denials());
     evidence.put("verdict", verdict);
+    evidence.put("limitedClientsSampled", stats.sampledLimited());
+    evidence.put("sampledActiveBefore", stats.returningInSample());
     evidence.put(
         "endpoints",
         stats.topEndpoints().stream()
@@ -288,7 +317,11 @@ public class OverwhelmMonitor {
                     + config.overwhelmed().relief().factor()
                     + " until "
                     + clock.instant().plus(config.overwhelmed().relief().duration())
-                : "legitimate spike: many keys limited; consider raising the limit (relief is off)";
+                : reliefWithheld
+                    .map(why -> "legitimate spike by the numbers, limits kept: " + why)
+                    .orElse(
+                        "legitimate spike: many keys limited; consider raising the limit (relief"
+                            + " is off)");
     incidents.report(incident.withStep("rate-limit.overwhelmed", step));
     LOG.warnf("rate limit overwhelmed: %s, %s", policy, step);
   }

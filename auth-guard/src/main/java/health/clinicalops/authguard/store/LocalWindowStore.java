@@ -117,10 +117,14 @@ public class LocalWindowStore implements WindowStore {
   }
 
   @Override
-  public synchronized Uni<WindowStats> windowStats(WindowStatsKeys k, int top) {
+  public synchronized Uni<WindowStats> windowStats(
+      WindowStatsKeys k, WindowStatsKeys previous, int top) {
     SortedWindow active = windows.get(k.active());
     SortedWindow limited = windows.get(k.limited());
     SortedWindow endpoints = windows.get(k.endpoints());
+    SortedWindow before = windows.get(previous.active());
+    List<String> sample = limited == null ? List.of() : limited.sample(WindowStats.SAMPLE);
+    long returning = before == null ? 0 : sample.stream().filter(before::contains).count();
     return Uni.createFrom()
         .item(
             new WindowStats(
@@ -128,7 +132,9 @@ public class LocalWindowStore implements WindowStore {
                 limited == null ? 0 : limited.size(),
                 counters.getOrDefault(k.denials(), 0L),
                 limited == null ? List.of() : limited.topByScore(top),
-                endpoints == null ? List.of() : endpoints.topByScore(top)));
+                endpoints == null ? List.of() : endpoints.topByScore(top),
+                sample.size(),
+                returning));
   }
 
   @Override
@@ -198,6 +204,15 @@ public class LocalWindowStore implements WindowStore {
 
     int size() {
       return scores.size();
+    }
+
+    boolean contains(String member) {
+      return scores.containsKey(member);
+    }
+
+    /** Up to {@code max} members, in no particular order. */
+    List<String> sample(int max) {
+      return scores.keySet().stream().limit(max).toList();
     }
 
     long scoreAt(int index) {

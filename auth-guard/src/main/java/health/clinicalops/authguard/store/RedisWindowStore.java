@@ -102,11 +102,11 @@ public class RedisWindowStore implements WindowStore {
   }
 
   @Override
-  public Uni<WindowStats> windowStats(WindowStatsKeys k, int top) {
+  public Uni<WindowStats> windowStats(WindowStatsKeys k, WindowStatsKeys previous, int top) {
     return run(
             WINDOW_STATS,
-            List.of(k.active(), k.limited(), k.endpoints(), k.denials()),
-            List.of(Integer.toString(top)))
+            List.of(k.active(), k.limited(), k.endpoints(), k.denials(), previous.active()),
+            List.of(Integer.toString(top), Integer.toString(WindowStats.SAMPLE)))
         .map(
             r ->
                 new WindowStats(
@@ -114,7 +114,9 @@ public class RedisWindowStore implements WindowStore {
                     r.get(1).toLong(),
                     r.get(2).toLong(),
                     ranked(r.get(3)),
-                    ranked(r.get(4))));
+                    ranked(r.get(4)),
+                    r.get(5).toLong(),
+                    r.get(6).toLong()));
   }
 
   @Override

@@ -119,8 +119,8 @@ public class ResilientWindowStore implements WindowStore {
   }
 
   @Override
-  public Uni<WindowStats> windowStats(WindowStatsKeys keys, int top) {
-    return call("window-stats", s -> s.windowStats(keys, top));
+  public Uni<WindowStats> windowStats(WindowStatsKeys keys, WindowStatsKeys previous, int top) {
+    return call("window-stats", s -> s.windowStats(keys, previous, top));
   }
 
   @Override

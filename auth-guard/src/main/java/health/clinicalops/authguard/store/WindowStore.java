@@ -16,7 +16,8 @@ public interface WindowStore {
   /** The most recent members of a distinct-set window (evidence), newest first. */
   Uni<List<String>> recentMembers(String key, long sinceMs, int max);
 
-  Uni<WindowStats> windowStats(WindowStatsKeys keys, int top);
+  /** The statistics of {@code keys}' window; {@code previous} is the window before it. */
+  Uni<WindowStats> windowStats(WindowStatsKeys keys, WindowStatsKeys previous, int top);
 
   /** Succeeds when the store answers. */
   Uni<Void> ping();

@@ -144,6 +144,43 @@ class DatabaseRollbackTest {
         .path("id");
   }
 
+  /**
+   * The deploy pipeline (a service token) cannot fill the backup volume: beyond
+   * backups.max-per-hour-for-services it gets 429. A person still can take one.
+   */
+  @Test
+  void servicesAreLimitedToAFewBackupsAnHour() {
+    int refusedAt = -1;
+    for (int i = 0; i < 8 && refusedAt < 0; i++) {
+      int status =
+          given()
+              .header("Authorization", SERVICE)
+              .contentType(ContentType.JSON)
+              .body("{\"name\":\"pipeline-" + NAMES.incrementAndGet() + "\"}")
+              .post("/api/v1/database-backups")
+              .then()
+              .extract()
+              .statusCode();
+      if (status == 429) {
+        refusedAt = i;
+      } else {
+        assertEquals(201, status);
+      }
+    }
+    assertTrue(refusedAt >= 0, "the service is stopped at 6 backups an hour");
+    given()
+        .header("Authorization", SERVICE)
+        .contentType(ContentType.JSON)
+        .body("{\"name\":\"pipeline-" + NAMES.incrementAndGet() + "\"}")
+        .post("/api/v1/database-backups")
+        .then()
+        .statusCode(429)
+        .contentType(containsString("application/problem+json"))
+        .header("Retry-After", org.hamcrest.Matchers.notNullValue())
+        .body("detail", containsString("max-per-hour-for-services"));
+    takeBackup("by-a-person-" + NAMES.incrementAndGet());
+  }
+
   String databaseRollbackBody(String deployment, String backup) {
     return "{\"deployment\":\""
         + deployment

@@ -240,6 +240,34 @@ public interface OrchestratorConfig {
 
     /** Limits of this service's own SQL on the app database (counts, schema version, restore). */
     Timeouts timeouts();
+
+    /** How many backups, how old, and the disk room they need. */
+    Backups backups();
+  }
+
+  /** Backups in {@code backup-directory}: rate, retention and room. */
+  interface Backups {
+    /**
+     * A service (the deploy pipeline) may have at most this many backups taken in an hour; beyond
+     * it, 429. People are not limited.
+     */
+    @WithDefault("6")
+    int maxPerHourForServices();
+
+    /** Retention: at most this many dumps are kept, the newest (at least one always is). */
+    @WithDefault("20")
+    int keep();
+
+    /** Retention: dumps older than this are removed. */
+    @WithDefault("30d")
+    Duration maxAge();
+
+    /**
+     * Room left on the backup volume beyond the size of the database, checked before a backup is
+     * taken and before a database rollback stops writes.
+     */
+    @WithDefault("104857600")
+    long minFreeSpaceBytes();
   }
 
   /**

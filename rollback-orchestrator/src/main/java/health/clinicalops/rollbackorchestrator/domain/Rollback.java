@@ -10,8 +10,10 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** A rollback of one Deployment, persisted after every step so it resumes after a crash. */
 @Entity
@@ -117,6 +119,25 @@ public class Rollback extends PanacheEntityBase {
         since,
         RollbackStatus.REJECTED,
         exceptId);
+  }
+
+  /**
+   * The backup files rollbacks that wait or run still need: their restore source and the dump of
+   * the state before them.
+   */
+  public static Set<String> backupsInUse() {
+    Set<String> names = new HashSet<>();
+    List<Rollback> active =
+        list("status in ?1", List.of(RollbackStatus.AWAITING_APPROVAL, RollbackStatus.RUNNING));
+    for (Rollback r : active) {
+      if (r.restoreBackup != null) {
+        names.add(r.restoreBackup);
+      }
+      if (r.backupPath != null) {
+        names.add(java.nio.file.Path.of(r.backupPath).getFileName().toString());
+      }
+    }
+    return names;
   }
 
   /** A database rollback other than {@code exceptId} that waits for approval or runs. */

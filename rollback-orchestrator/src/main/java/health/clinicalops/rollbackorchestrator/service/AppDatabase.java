@@ -102,6 +102,18 @@ public class AppDatabase {
     return config.jdbcUrl().map(url -> url.replaceFirst("[?;].*$", "")).orElse("unconfigured");
   }
 
+  /** The app database's size on disk ({@code pg_database_size}), an upper bound for its dump. */
+  public long databaseSize() throws DatabaseStepFailed {
+    try (Connection c = connect();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT pg_database_size(current_database())")) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new DatabaseStepFailed("cannot read the database's size: " + e.getMessage());
+    }
+  }
+
   /** Row counts of the verified tables; a missing table counts -1. */
   public Map<String, Long> rowCounts() throws DatabaseStepFailed {
     Map<String, Long> counts = new LinkedHashMap<>();

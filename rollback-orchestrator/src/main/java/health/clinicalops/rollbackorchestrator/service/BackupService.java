@@ -2,22 +2,43 @@ package health.clinicalops.rollbackorchestrator.service;
 
 import health.clinicalops.opskit.clients.AuditTrail;
 import health.clinicalops.opskit.problem.ProblemException;
+import health.clinicalops.rollbackorchestrator.config.OrchestratorConfig;
+import health.clinicalops.rollbackorchestrator.domain.Rollback;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-/** Named pre-deploy backups of the app database (the restore source of a database rollback). */
+/**
+ * Named pre-deploy backups of the app database (the restore source of a database rollback): limited
+ * per hour for services, checked for disk room first, and kept by the retention rules.
+ */
 @ApplicationScoped
 public class BackupService {
 
   private final AppDatabase database;
+  private final BackupFiles files;
+  private final OrchestratorConfig.Backups settings;
   private final AuditTrail audit;
+  private final Clock clock;
 
-  BackupService(AppDatabase database, AuditTrail audit) {
+  BackupService(
+      AppDatabase database,
+      BackupFiles files,
+      OrchestratorConfig config,
+      AuditTrail audit,
+      Clock clock) {
     this.database = database;
+    this.files = files;
+    this.settings = config.databaseRollback().backups();
     this.audit = audit;
+    this.clock = clock;
   }
 
   public BackupView take(@NotNull @Valid BackupRequest request, @NotNull Actor actor) {
@@ -27,12 +48,25 @@ public class BackupService {
     if (database.backupExists(request.name())) {
       throw ProblemException.conflict("a backup named " + request.name() + " exists");
     }
+    if (!actor.person()) {
+      long lastHour = files.takenSince(Instant.now(clock).minus(Duration.ofHours(1)));
+      if (lastHour >= settings.maxPerHourForServices()) {
+        throw ProblemException.tooManyRequests(
+            lastHour
+                + " backups were taken in the last hour (backups.max-per-hour-for-services "
+                + settings.maxPerHourForServices()
+                + ")",
+            Duration.ofMinutes(10));
+      }
+    }
     try {
+      files.requireRoomFor(database.databaseSize());
       AppDatabase.Backup backup = database.backup(request.name());
       audit.record(
           actor.name(),
           "database.backup-taken",
           Map.of("name", backup.name(), "path", backup.path().toString(), "size", backup.size()));
+      applyRetention(actor);
       return new BackupView(
           backup.name(), backup.path().toString(), backup.size(), backup.rowCounts());
     } catch (AppDatabase.DatabaseStepFailed e) {
@@ -40,6 +74,20 @@ public class BackupService {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw ProblemException.unavailable("interrupted", Duration.ofSeconds(30));
+    }
+  }
+
+  private void applyRetention(Actor actor) {
+    Set<String> inUse = QuarkusTransaction.requiringNew().call(Rollback::backupsInUse);
+    List<String> removed = files.prune(inUse);
+    if (!removed.isEmpty()) {
+      audit.record(
+          actor.name(),
+          "database.backups-removed",
+          Map.of(
+              "names", removed,
+              "keep", settings.keep(),
+              "maxAge", settings.maxAge().toString()));
     }
   }
 }

@@ -48,6 +48,7 @@ public class RollbackRunner {
   private final ReleaseHistory history;
   private final DeploymentRollout rollout;
   private final AppDatabase database;
+  private final BackupFiles backupFiles;
   private final MaintenanceService maintenance;
   private final IncidentService incidents;
   private final AuditTrail audit;
@@ -69,6 +70,7 @@ public class RollbackRunner {
       ReleaseHistory history,
       DeploymentRollout rollout,
       AppDatabase database,
+      BackupFiles backupFiles,
       MaintenanceService maintenance,
       IncidentService incidents,
       AuditTrail audit,
@@ -79,6 +81,7 @@ public class RollbackRunner {
     this.history = history;
     this.rollout = rollout;
     this.database = database;
+    this.backupFiles = backupFiles;
     this.maintenance = maintenance;
     this.incidents = incidents;
     this.audit = audit;
@@ -245,6 +248,8 @@ public class RollbackRunner {
           InterruptedException {
     return switch (s.step()) {
       case MAINTENANCE_ON -> {
+        // The BACKUP step needs room; find out before the app's traffic is stopped.
+        backupFiles.requireRoomFor(database.databaseSize());
         maintenance.setOwnMode(
             Mode.MAINTENANCE, "database rollback " + s.id() + " of " + s.deployment());
         yield Outcome.of("mode maintenance: all app traffic gets 503");

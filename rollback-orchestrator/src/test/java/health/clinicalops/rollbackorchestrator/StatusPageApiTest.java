@@ -5,6 +5,7 @@ import static health.clinicalops.rollbackorchestrator.StatusFixtures.SECRET_IP;
 import static health.clinicalops.rollbackorchestrator.StatusFixtures.SECRET_USER;
 import static health.clinicalops.rollbackorchestrator.StatusFixtures.SERVICE;
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -15,12 +16,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -55,6 +58,33 @@ class StatusPageApiTest {
   @BeforeEach
   void cleanSlate() {
     StatusFixtures.cleanSlate();
+  }
+
+  @Inject MeterRegistry registry;
+
+  double statusBuilds() {
+    return registry.counter("clinicalops_rollback_orchestrator_status_builds").count();
+  }
+
+  /**
+   * Anonymous requests never reach the database one by one: the status is built once per change (at
+   * most once more when status-page.cache-ttl runs out during the loop), and a change shows at the
+   * next request.
+   */
+  @Test
+  void anonymousVisitorsAreServedFromOneBuildPerChange() {
+    assertOperational();
+    double before = statusBuilds();
+    for (int i = 0; i < 50; i++) {
+      json("/api/v2/summary.json");
+      given().get("/status").then().statusCode(200);
+    }
+    double afterLoop = statusBuilds();
+    assertThat(afterLoop - before).as("builds for 100 requests").isLessThanOrEqualTo(1);
+
+    StatusFixtures.openWithSecrets("authentication-abuse", "P1");
+    assertEquals("major", json("/api/v2/status.json").getString("status.indicator"));
+    assertThat(statusBuilds() - afterLoop).as("the change was built once").isEqualTo(1);
   }
 
   @Test

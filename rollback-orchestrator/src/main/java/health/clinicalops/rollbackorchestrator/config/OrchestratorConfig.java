@@ -332,6 +332,13 @@ public interface OrchestratorConfig {
      */
     Map<String, StatusComponent> components();
 
+    /**
+     * The public status is built once per change; a change written by another replica shows within
+     * this time.
+     */
+    @WithDefault("5s")
+    Duration cacheTtl();
+
     /** How many days of resolved incidents the page, the feed and the JSON list. */
     @WithDefault("90")
     int historyDays();

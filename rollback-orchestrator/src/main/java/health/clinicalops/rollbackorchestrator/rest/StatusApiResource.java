@@ -1,7 +1,7 @@
 package health.clinicalops.rollbackorchestrator.rest;
 
+import health.clinicalops.rollbackorchestrator.service.PublicStatusCache;
 import health.clinicalops.rollbackorchestrator.service.StatusDocuments;
-import health.clinicalops.rollbackorchestrator.service.StatusPageService;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -19,10 +19,10 @@ import java.util.Map;
 @Produces(MediaType.APPLICATION_JSON)
 public class StatusApiResource {
 
-  private final StatusPageService statusPage;
+  private final PublicStatusCache statusPage;
   private final StatusDocuments documents;
 
-  StatusApiResource(StatusPageService statusPage, StatusDocuments documents) {
+  StatusApiResource(PublicStatusCache statusPage, StatusDocuments documents) {
     this.statusPage = statusPage;
     this.documents = documents;
   }
@@ -30,19 +30,19 @@ public class StatusApiResource {
   @GET
   @Path("/status.json")
   public Map<String, Object> status() {
-    return documents.status(statusPage.snapshot());
+    return documents.status(statusPage.current());
   }
 
   @GET
   @Path("/summary.json")
   public Map<String, Object> summary() {
-    return documents.summary(statusPage.snapshot());
+    return documents.summary(statusPage.current());
   }
 
   @GET
   @Path("/incidents.atom")
   @Produces(StatusPageResource.ATOM)
   public String feed() {
-    return documents.atom(statusPage.snapshot());
+    return documents.atom(statusPage.current());
   }
 }

@@ -1,6 +1,7 @@
 package health.clinicalops.rollbackorchestrator.rest;
 
 import health.clinicalops.opskit.problem.ProblemException;
+import health.clinicalops.rollbackorchestrator.service.PublicStatusCache;
 import health.clinicalops.rollbackorchestrator.service.StatusDocuments;
 import health.clinicalops.rollbackorchestrator.service.StatusPageService;
 import health.clinicalops.rollbackorchestrator.service.StatusSnapshot;
@@ -43,12 +44,17 @@ public class StatusPageResource {
   }
 
   private final StatusPageService statusPage;
+  private final PublicStatusCache publicStatus;
   private final StatusDocuments documents;
   private final SubscriptionService subscriptions;
 
   StatusPageResource(
-      StatusPageService statusPage, StatusDocuments documents, SubscriptionService subscriptions) {
+      StatusPageService statusPage,
+      PublicStatusCache publicStatus,
+      StatusDocuments documents,
+      SubscriptionService subscriptions) {
     this.statusPage = statusPage;
+    this.publicStatus = publicStatus;
     this.documents = documents;
     this.subscriptions = subscriptions;
   }
@@ -56,7 +62,7 @@ public class StatusPageResource {
   @GET
   @Produces(MediaType.TEXT_HTML)
   public TemplateInstance page() {
-    return Templates.page(statusPage.snapshot());
+    return Templates.page(publicStatus.current());
   }
 
   /** Atom feed of the incidents' public updates. */
@@ -64,7 +70,7 @@ public class StatusPageResource {
   @Path("/feed.atom")
   @Produces(ATOM)
   public String feed() {
-    return documents.atom(statusPage.snapshot());
+    return documents.atom(publicStatus.current());
   }
 
   /** Subscribes an address (the page's form); the answer never says whether it was known. */

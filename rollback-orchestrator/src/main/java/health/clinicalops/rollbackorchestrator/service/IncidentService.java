@@ -17,6 +17,7 @@ import health.clinicalops.rollbackorchestrator.domain.StepKind;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -46,13 +47,16 @@ public class IncidentService {
   private final ObjectMapper mapper;
   private final Clock clock;
   private final MeterRegistry registry;
+  private final Event<PublicStatusChanged> publicStatusChanged;
 
   IncidentService(
       EscalationService escalation,
       AuditTrail audit,
       ObjectMapper mapper,
       Clock clock,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      Event<PublicStatusChanged> publicStatusChanged) {
+    this.publicStatusChanged = publicStatusChanged;
     this.escalation = escalation;
     this.audit = audit;
     this.mapper = mapper;
@@ -98,6 +102,7 @@ public class IncidentService {
     if (report.resolved() && incident.status != IncidentStatus.RESOLVED) {
       close(incident, report.source(), actor, now, null);
     }
+    publicStatusChanged.fire(new PublicStatusChanged(incident.id));
     return new ReportOutcome(refOf(incident), opened);
   }
 
@@ -272,6 +277,7 @@ public class IncidentService {
                     .persist();
                 audit.record(
                     actor.name(), "incident.acknowledged", Map.of("incidentId", incident.id));
+                publicStatusChanged.fire(new PublicStatusChanged(incident.id));
               }
               return view(incident);
             });
@@ -312,6 +318,7 @@ public class IncidentService {
     IncidentStep.of(incident.id, "incident.resolved", null, by, actor.stepKind(), now).persist();
     audit.record(
         by, "incident.resolved", Map.of("incidentId", incident.id, "dedupKey", incident.dedupKey));
+    publicStatusChanged.fire(new PublicStatusChanged(incident.id));
   }
 
   /**
@@ -349,6 +356,7 @@ public class IncidentService {
                   actor.name(),
                   "incident.public-update",
                   Map.of("incidentId", incident.id, "status", status));
+              publicStatusChanged.fire(new PublicStatusChanged(incident.id));
               return view(incident);
             });
   }

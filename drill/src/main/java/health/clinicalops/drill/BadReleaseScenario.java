@@ -1,12 +1,17 @@
 package health.clinicalops.drill;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * Runbooks "Error Rate Spike" and "Rollback Deployment" (code only): release N+1 raises the error
- * ratio from 2% to about 25%; error-watch must alert and decide "suspect deployment",
- * rollback-orchestrator must roll back to N, and the ratio must fall back below the threshold.
+ * ratio from 2% to about 25%; error-watch must alert and decide "suspect deployment"; with the
+ * chart's default {@code recommend} the rollback to N waits for the on-call engineer, who approves
+ * it; rollback-orchestrator rolls back to N, and the ratio must fall back below the threshold.
  */
 final class BadReleaseScenario {
 
@@ -14,6 +19,8 @@ final class BadReleaseScenario {
   static final String ROLLBACK_RUNBOOK = "Rollback Deployment";
   static final String GOOD = "registry.local/clinical-app:v2.0.5";
   static final String BAD = "registry.local/clinical-app:v2.0.6";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final LocalStack stack;
   private final Expectations expectations;
@@ -52,14 +59,36 @@ final class BadReleaseScenario {
           "",
           Duration.ofSeconds(20),
           () -> stack.pager().pagesTo("on-call-engineer").size() > onCallPagesBefore);
+      ServiceProcess orchestrator = stack.services().get("rollback-orchestrator");
+      expectations.expect(
+          ROLLBACK_RUNBOOK,
+          event,
+          "rollback recommended, awaiting approval",
+          deployed,
+          "5 min (pre-rollback checklist)",
+          "decision: suspect deployment, mode recommend",
+          Duration.ofSeconds(30),
+          () -> awaitingApproval(orchestrator).isPresent());
+      Instant approved = Instant.now();
+      awaitingApproval(orchestrator)
+          .ifPresent(
+              id -> {
+                ServiceProcess.Response approval =
+                    orchestrator.postJson(
+                        "/api/v1/rollbacks/" + id + "/approve", LocalStack.OPERATOR_TOKEN, "{}");
+                if (!approval.ok()) {
+                  System.err.println(
+                      "approval refused: " + approval.status() + " " + approval.body());
+                }
+              });
       boolean rolledBackInTime =
           expectations.expect(
               ROLLBACK_RUNBOOK,
-              event,
+              "the on-call engineer approves",
               "code-only rollback to v2.0.5",
-              deployed,
+              approved,
               "5 min (code-only rollback)",
-              "decision: suspect deployment, mode auto",
+              "POST /api/v1/rollbacks/{id}/approve",
               Duration.ofSeconds(30),
               () -> GOOD.equals(app.currentImage()));
       if (!rolledBackInTime) {
@@ -75,6 +104,27 @@ final class BadReleaseScenario {
           "resolve below 5% for 5 s",
           Duration.ofSeconds(40),
           () -> status(errorWatch).contains("\"OK\""));
+    }
+  }
+
+  /** The id of the clinical app's rollback that waits for a person, if there is one. */
+  private static Optional<String> awaitingApproval(ServiceProcess orchestrator) {
+    ServiceProcess.Response rollbacks =
+        orchestrator.get(
+            "/api/v1/rollbacks?deployment=" + LocalDeploymentController.APP,
+            LocalStack.OPERATOR_TOKEN);
+    if (!rollbacks.ok()) {
+      return Optional.empty();
+    }
+    try {
+      for (JsonNode rollback : JSON.readTree(rollbacks.body())) {
+        if ("AWAITING_APPROVAL".equals(rollback.path("status").asText())) {
+          return Optional.of(rollback.path("id").asText());
+        }
+      }
+      return Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
     }
   }
 

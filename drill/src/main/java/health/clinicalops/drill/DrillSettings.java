@@ -54,10 +54,8 @@ final class DrillSettings {
         s.put(prefix + "alert.duration", "5s");
         s.put(prefix + "alert.ratio-window", "5s");
         s.put(prefix + "alert.resolve-after", "5s");
-        s.put(prefix + "decision.rollback-mode", "auto");
       }
       case "rollback-orchestrator" -> {
-        s.put("clinicalops.rollback-orchestrator.rollback.mode", "auto");
         s.put("clinicalops.rollback-orchestrator.rollback.cooldown", "20s");
         String database = "clinicalops.rollback-orchestrator.database-rollback.";
         s.put(database + "jdbc-url", stack.postgres().jdbcUrl(AppDatabase.APP));

@@ -54,6 +54,7 @@ class DrillIT {
             "temporary relief: WRITE limit 30 -> 60",
             "relief expired, WRITE limit back to 30",
             "error-watch alert firing",
+            "rollback recommended, awaiting approval",
             "code-only rollback to v2.0.5",
             "error ratio back under 10%, alert resolved",
             "db-sentinel sets mode=read-only",

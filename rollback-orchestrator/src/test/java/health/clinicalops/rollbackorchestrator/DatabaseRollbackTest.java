@@ -129,12 +129,7 @@ class DatabaseRollbackTest {
     return given()
         .header("Authorization", OPERATOR)
         .contentType(ContentType.JSON)
-        .body(
-            "{\"deployment\":\""
-                + deployment
-                + "\",\"reason\":\"v3 migration broke notes\",\"database\":{\"backup\":\""
-                + backup
-                + "\"}}")
+        .body(databaseRollbackBody(deployment, backup))
         .post("/api/v1/rollbacks")
         .then()
         .statusCode(202)

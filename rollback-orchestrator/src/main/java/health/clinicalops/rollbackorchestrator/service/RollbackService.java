@@ -265,7 +265,14 @@ public class RollbackService {
                     ProblemException.conflict(
                         "revision " + plan.toRevision + " is no longer in the release history"));
     if (plan.kind == RollbackKind.CODE_ONLY) {
-      checkSchemaVersion(releases.current().orElseThrow(), target, notes);
+      Release current =
+          releases
+              .current()
+              .orElseThrow(
+                  () ->
+                      ProblemException.conflict(
+                          "Deployment " + plan.deployment + " has no ReplicaSet for its revision"));
+      checkSchemaVersion(current, target, notes);
     }
     QuarkusTransaction.requiringNew()
         .run(

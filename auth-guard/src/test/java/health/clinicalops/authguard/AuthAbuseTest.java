@@ -534,7 +534,9 @@ class AuthAbuseTest {
     String dedupKey = "auth-guard:authentication-abuse:brute-force:" + victim;
     createUser(victim);
     sendBatch(guesses(victim, "first", 25)).statusCode(200);
-    await().atMost(Duration.ofSeconds(5)).until(() -> classified(dedupKey) == 1);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertEquals(1, classified(dedupKey), "classifications"));
     assertNull(refreshToken(victim));
 
     // The user signs in again; the attack stops and stays quiet for two hours.

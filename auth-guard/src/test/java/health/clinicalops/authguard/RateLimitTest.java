@@ -346,10 +346,17 @@ class RateLimitTest {
     String dedupKey = "auth-guard:rate-limit-overwhelmed:" + policy;
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(
+        .untilAsserted(
             () ->
-                FakeRollbackOrchestratorResource.withKey(dedupKey).stream()
-                    .anyMatch(r -> r.evidence().toString().contains(run)));
+                assertTrue(
+                    FakeRollbackOrchestratorResource.withKey(dedupKey).stream()
+                        .anyMatch(r -> r.evidence().toString().contains(run)),
+                    "a report of "
+                        + policy
+                        + " naming "
+                        + run
+                        + " among "
+                        + FakeRollbackOrchestratorResource.withKey(dedupKey).size()));
     return FakeRollbackOrchestratorResource.withKey(dedupKey).stream()
         .filter(r -> r.evidence().toString().contains(run))
         .reduce((first, second) -> second)

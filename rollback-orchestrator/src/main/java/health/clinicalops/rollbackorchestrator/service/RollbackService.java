@@ -84,16 +84,7 @@ public class RollbackService {
     ReleaseHistory.History releases = releasesOf(namespace, request.deployment());
     RollbackKind kind =
         request.database() == null ? RollbackKind.CODE_ONLY : RollbackKind.WITH_DATABASE;
-    Release current =
-        releases
-            .current()
-            .orElseThrow(
-                () ->
-                    ProblemException.conflict(
-                        "Deployment "
-                            + request.deployment()
-                            + " has no ReplicaSet for its current revision "
-                            + releases.currentRevision()));
+    Release current = currentRelease(releases, request.deployment());
     Release target = chooseTarget(releases, request.toRevision());
     List<String> notes = new java.util.ArrayList<>();
     if (kind == RollbackKind.CODE_ONLY) {
@@ -265,14 +256,7 @@ public class RollbackService {
                     ProblemException.conflict(
                         "revision " + plan.toRevision + " is no longer in the release history"));
     if (plan.kind == RollbackKind.CODE_ONLY) {
-      Release current =
-          releases
-              .current()
-              .orElseThrow(
-                  () ->
-                      ProblemException.conflict(
-                          "Deployment " + plan.deployment + " has no ReplicaSet for its revision"));
-      checkSchemaVersion(current, target, notes);
+      checkSchemaVersion(currentRelease(releases, plan.deployment), target, notes);
     }
     QuarkusTransaction.requiringNew()
         .run(
@@ -377,6 +361,18 @@ public class RollbackService {
       throw ProblemException.unavailable(
           "the cluster API failed: " + e.getMessage(), Duration.ofSeconds(10));
     }
+  }
+
+  private static Release currentRelease(ReleaseHistory.History releases, String deployment) {
+    return releases
+        .current()
+        .orElseThrow(
+            () ->
+                ProblemException.conflict(
+                    "Deployment "
+                        + deployment
+                        + " has no ReplicaSet for its current revision "
+                        + releases.currentRevision()));
   }
 
   private static Release chooseTarget(ReleaseHistory.History releases, Long toRevision) {

@@ -5,16 +5,16 @@ import java.time.Instant;
 import java.util.Set;
 
 /**
- * The app database hangs instead of refusing: its processes are frozen (SIGSTOP) for 20 s, which is
- * what a dead network path looks like to a client. audit-keeper notices a hang only when its JDBC
- * socket timeout (15 s) runs out, 13 to 16 s into it in our runs, so the hang lasts longer than
- * that. The app's audit calls time out after 2 s and are retried with the same id, so
+ * The app database hangs instead of refusing: its processes are frozen (SIGSTOP) for 16 s, which is
+ * what a dead network path looks like to a client. A write in flight when it froze waits for
+ * audit-keeper's {@code database.write-timeout} (5 s), then goes to the spool, and so does every
+ * write behind it. The app's audit calls time out after 2 s and are retried with the same id, so
  * audit-keeper's spool gets copies of one event. Runbook "Audit Log Failure": when the database
  * answers again the spool drains, and every acknowledged event is in "AuditLog" exactly once.
  */
 final class HungDatabaseScenario {
 
-  static final Duration HANG = Duration.ofSeconds(20);
+  static final Duration HANG = Duration.ofSeconds(16);
 
   private final LocalStack stack;
   private final Timeline timeline;

@@ -76,8 +76,8 @@ public interface AuditKeeperConfig {
 
     /**
      * How long one archive statement (the COPY, the DELETE) may wait for the database. The
-     * datasource's {@code socketTimeout} (15 s) is for the write path; deleting a million rows
-     * takes longer.
+     * datasource's {@code socketTimeout} (15 s) and {@code database.write-timeout} are far too
+     * short for deleting a million rows.
      */
     @WithDefault("30m")
     Duration statementTimeout();
@@ -87,6 +87,15 @@ public interface AuditKeeperConfig {
     /** Rows per multi-row INSERT statement (6 parameters a row; PostgreSQL allows 65535). */
     @WithDefault("1000")
     int insertChunkSize();
+
+    /**
+     * How long one write to "AuditLog" may wait for the database before its events go to the spool
+     * instead. A hung network path (no answer, no refusal) must not hold callers, who time out
+     * after 2 s and retry, for the driver's {@code socketTimeout} (15 s): the write is spooled at
+     * this bound, and the copies that the retries leave are stored once at replay.
+     */
+    @WithDefault("5s")
+    Duration writeTimeout();
 
     /** Largest page size of GET /api/v1/audit-events. */
     @WithDefault("1000")

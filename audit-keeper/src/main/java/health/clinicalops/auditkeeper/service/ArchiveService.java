@@ -143,25 +143,28 @@ public class ArchiveService {
    */
   public Optional<ArchiveManifest> export(Instant cutoff) {
     try (Connection c = dataSource.getConnection()) {
-      int writePathTimeout = allowLongStatements(c);
-      c.setAutoCommit(false);
-      c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-      try {
-        Optional<ArchiveManifest> result = export(c, cutoff);
-        c.commit();
-        return result;
-      } catch (SQLException | IOException | RuntimeException e) {
-        AuditLogRepository.rollbackQuietly(c);
-        throw e;
-      } finally {
-        c.setNetworkTimeout(Runnable::run, writePathTimeout);
-      }
+      return NetworkTimeout.within(
+          c, config.retention().statementTimeout(), l -> exportIn(l, cutoff));
     } catch (SQLException e) {
       throw ProblemException.unavailable(
           "the database cannot be read for archiving: " + AuditWriter.describe(e),
           java.time.Duration.ofMinutes(1));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the archive", e);
+    }
+  }
+
+  private Optional<ArchiveManifest> exportIn(Connection c, Instant cutoff)
+      throws SQLException, IOException {
+    c.setAutoCommit(false);
+    c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+    try {
+      Optional<ArchiveManifest> result = export(c, cutoff);
+      c.commit();
+      return result;
+    } catch (SQLException | IOException | RuntimeException e) {
+      AuditLogRepository.rollbackQuietly(c);
+      throw e;
     }
   }
 
@@ -284,22 +287,14 @@ public class ArchiveService {
               .withStep("audit-keeper.archive.verification-failed", detail));
       throw ProblemException.conflict(detail);
     }
+    started = System.nanoTime();
     try (Connection c = dataSource.getConnection()) {
-      int writePathTimeout = allowLongStatements(c);
-      c.setAutoCommit(false);
-      try {
-        started = System.nanoTime();
-        long deleted = deleteWithTombstone(c, manifest);
-        c.commit();
-        LOG.infof("deleted %d archived rows in %d ms", deleted, millisSince(started));
-        metrics.archived(deleted, clock.instant());
-        return deleted;
-      } catch (SQLException | RuntimeException e) {
-        AuditLogRepository.rollbackQuietly(c);
-        throw e;
-      } finally {
-        c.setNetworkTimeout(Runnable::run, writePathTimeout);
-      }
+      long deleted =
+          NetworkTimeout.within(
+              c, config.retention().statementTimeout(), l -> deleteWithTombstoneIn(l, manifest));
+      LOG.infof("deleted %d archived rows in %d ms", deleted, millisSince(started));
+      metrics.archived(deleted, clock.instant());
+      return deleted;
     } catch (SQLException e) {
       throw ProblemException.conflict(
           "the archived rows could not be deleted ("
@@ -308,15 +303,16 @@ public class ArchiveService {
     }
   }
 
-  /**
-   * Lets statements on {@code c} wait up to {@code retention.statement-timeout}; returns the
-   * connection's own timeout, which the caller puts back (the pool does not reset it).
-   */
-  private int allowLongStatements(Connection c) throws SQLException {
-    int writePathTimeout = c.getNetworkTimeout();
-    c.setNetworkTimeout(
-        Runnable::run, Math.toIntExact(config.retention().statementTimeout().toMillis()));
-    return writePathTimeout;
+  private long deleteWithTombstoneIn(Connection c, ArchiveManifest manifest) throws SQLException {
+    c.setAutoCommit(false);
+    try {
+      long deleted = deleteWithTombstone(c, manifest);
+      c.commit();
+      return deleted;
+    } catch (SQLException | RuntimeException e) {
+      AuditLogRepository.rollbackQuietly(c);
+      throw e;
+    }
   }
 
   private long deleteWithTombstone(Connection c, ArchiveManifest m) throws SQLException {

@@ -46,27 +46,47 @@ public class AuditLogRepository {
 
   /**
    * Stores {@code records} in order in one transaction, skipping ids already stored and repeated
-   * ids. Returns how many rows were inserted. Throws when nothing was committed.
+   * ids. Returns how many rows were inserted. Throws when nothing was committed, also when the
+   * database has not answered within {@code database.write-timeout}.
    */
   public int insert(List<AuditRecord> records) throws SQLException {
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-          lock.setLong(1, WRITER_LOCK);
-          lock.execute();
-        }
-        List<AuditRecord> fresh = withoutStored(c, records);
-        int chunk = Math.max(1, config.database().insertChunkSize());
-        for (int from = 0; from < fresh.size(); from += chunk) {
-          insertChunk(c, fresh.subList(from, Math.min(fresh.size(), from + chunk)));
-        }
-        c.commit();
-        return fresh.size();
-      } catch (SQLException | RuntimeException e) {
-        rollbackQuietly(c);
+    try {
+      return insertOnce(records);
+    } catch (SQLException e) {
+      if (!SqlFailures.isDeadPooledConnection(e)) {
         throw e;
       }
+      // The pool does not validate on borrow (a hung database would cost each idle connection
+      // its validation timeout): after a restart its idle connections are dead, so drop them all
+      // and try once more on a new one. Idempotent: ids already stored are skipped.
+      dataSource.flush(AgroalDataSource.FlushMode.IDLE);
+      return insertOnce(records);
+    }
+  }
+
+  private int insertOnce(List<AuditRecord> records) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      return NetworkTimeout.within(c, config.database().writeTimeout(), w -> insert(w, records));
+    }
+  }
+
+  private int insert(Connection c, List<AuditRecord> records) throws SQLException {
+    c.setAutoCommit(false);
+    try {
+      try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+        lock.setLong(1, WRITER_LOCK);
+        lock.execute();
+      }
+      List<AuditRecord> fresh = withoutStored(c, records);
+      int chunk = Math.max(1, config.database().insertChunkSize());
+      for (int from = 0; from < fresh.size(); from += chunk) {
+        insertChunk(c, fresh.subList(from, Math.min(fresh.size(), from + chunk)));
+      }
+      c.commit();
+      return fresh.size();
+    } catch (SQLException | RuntimeException e) {
+      rollbackQuietly(c);
+      throw e;
     }
   }
 

@@ -32,6 +32,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,11 +54,19 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(TempDirectoriesTestResource.class)
 class SpoolReplayTest {
 
-  /** Its own application and database: the outage tests count spooling episodes exactly. */
+  /**
+   * Its own application and database: the outage tests count spooling episodes exactly. The pool
+   * may wait 30 s for a connection (an operator may raise the 3 s default): the driver's own
+   * timeouts must still end a write that gets no answer within seconds.
+   */
   public static class OwnApplication implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-      return Map.of("clinicalops.audit-keeper.spool.replay-failures-before-alert", "3");
+      return Map.of(
+          "clinicalops.audit-keeper.spool.replay-failures-before-alert",
+          "3",
+          "quarkus.datasource.jdbc.acquisition-timeout",
+          "30s");
     }
   }
 
@@ -111,6 +121,88 @@ class SpoolReplayTest {
       assertThat(count(pg, "\"id\" = '" + id + "'")).as(id).isEqualTo(1);
     }
     assertThat(count(pg, "\"id\" LIKE '" + prefix + "%'")).isEqualTo(acknowledged.size());
+  }
+
+  /**
+   * A write the database does not answer (here "AuditLog" is locked by another session, which
+   * leaves the statement waiting as a hung network path does) is spooled at {@code
+   * database.write-timeout} (5 s). Before, it waited for the driver's 15 s socket timeout while
+   * every caller behind it timed out.
+   */
+  @Test
+  void aWriteTheDatabaseDoesNotAnswerIsSpooledAtTheWriteTimeout() throws Exception {
+    AuditApi.awaitSpoolDrained(Duration.ofSeconds(30));
+    String stuck = "stuck-" + System.nanoTime();
+    Duration answeredIn;
+    try (Connection locker = pg.connect(AuditApi.DATABASE)) {
+      locker.setAutoCommit(false);
+      try (Statement s = locker.createStatement()) {
+        s.execute("LOCK TABLE \"AuditLog\" IN ACCESS EXCLUSIVE MODE");
+      }
+      Instant sent = Instant.now();
+      post(event(stuck, "u-s", "note.read", "2026-01-16T10:00:00Z"))
+          .then()
+          .statusCode(202)
+          .body("durableIn", equalTo("spool"));
+      answeredIn = Duration.between(sent, Instant.now());
+      locker.rollback();
+    }
+    assertThat(answeredIn).isLessThan(Duration.ofSeconds(10));
+    AuditApi.awaitSpoolDrained(Duration.ofSeconds(30));
+    assertThat(count(pg, "\"id\" = '" + stuck + "'")).isEqualTo(1);
+  }
+
+  /**
+   * A write sent while the database hangs: the pooled connection fails its validation and a new one
+   * gets no answer to its start-up packet. The driver's {@code loginTimeout} ends that at 3 s;
+   * without it the start-up waited for the 15 s socket timeout.
+   */
+  @Test
+  void aWriteSentWhileTheDatabaseHangsIsSpooledWithinSeconds() throws Exception {
+    AuditApi.awaitSpoolDrained(Duration.ofSeconds(30));
+    post(event("before-hang-" + System.nanoTime(), "u-s", "note.read", "2026-01-16T10:00:00Z"))
+        .then()
+        .statusCode(201);
+    String sentDuringHang = "during-hang-" + System.nanoTime();
+    Duration answeredIn;
+    pg.freeze();
+    try {
+      Instant sent = Instant.now();
+      post(event(sentDuringHang, "u-s", "note.read", "2026-01-16T10:00:00Z"))
+          .then()
+          .statusCode(202)
+          .body("durableIn", equalTo("spool"));
+      answeredIn = Duration.between(sent, Instant.now());
+    } finally {
+      pg.thaw();
+    }
+    assertThat(answeredIn).isLessThan(Duration.ofSeconds(10));
+    AuditApi.awaitSpoolDrained(Duration.ofSeconds(30));
+    assertThat(count(pg, "\"id\" = '" + sentDuringHang + "'")).isEqualTo(1);
+  }
+
+  /**
+   * The pool does not validate on borrow, so after the server dropped its connections (a restart, a
+   * failover) the next write meets a dead one: it tries once more on a new connection and is
+   * committed (201), with no spooling episode for a database that is fine.
+   */
+  @Test
+  void aWriteThatMeetsADeadPooledConnectionIsCommittedOnANewOne() throws Exception {
+    AuditApi.awaitSpoolDrained(Duration.ofSeconds(30));
+    post(event("warm-" + System.nanoTime(), "u-d", "note.read", "2026-01-16T10:00:00Z"))
+        .then()
+        .statusCode(201);
+    pg.execute(
+        AuditApi.DATABASE,
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
+            + AuditApi.DATABASE
+            + "' AND pid <> pg_backend_pid()");
+    String afterRestart = "after-drop-" + System.nanoTime();
+    post(event(afterRestart, "u-d", "note.read", "2026-01-16T10:00:00Z"))
+        .then()
+        .statusCode(201)
+        .body("durableIn", equalTo("database"));
+    assertThat(count(pg, "\"id\" = '" + afterRestart + "'")).isEqualTo(1);
   }
 
   @Test

@@ -99,6 +99,18 @@ class RenderedValuesTest {
   }
 
   @Test
+  void auditKeeperMigratesAsItsOwnLoginWhenOneIsGiven() {
+    Map<String, JsonNode> production = env(RenderedChart.production(), "audit-keeper");
+    for (String name : List.of("QUARKUS_FLYWAY_USERNAME", "QUARKUS_FLYWAY_PASSWORD")) {
+      assertThat(production.get(name).path("valueFrom").path("secretKeyRef").path("name").asText())
+          .as(name)
+          .isEqualTo("clinical-audit-migrator");
+    }
+    assertThat(env(RenderedChart.defaults(), "audit-keeper"))
+        .doesNotContainKeys("QUARKUS_FLYWAY_USERNAME", "QUARKUS_FLYWAY_PASSWORD");
+  }
+
+  @Test
   void secretsComeFromSecretsAndNeverFromTheConfigMaps() {
     RenderedChart chart = RenderedChart.defaults();
     for (String service : RenderedChart.SERVICES) {

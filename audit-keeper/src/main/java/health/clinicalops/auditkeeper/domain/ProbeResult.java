@@ -5,7 +5,9 @@ import java.time.Instant;
 
 /**
  * One run of the write probe: whether the runbook's step-1 test INSERT worked (rolled back), the
- * INSERT/SELECT privileges of the database user, and the database size against the quota.
+ * INSERT/SELECT privileges of the database user, whether that user could switch the append-only
+ * rules off (it is a member of the role owning "AuditLog"), and the database size against the
+ * quota.
  */
 @RegisterForReflection
 public record ProbeResult(
@@ -15,6 +17,7 @@ public record ProbeResult(
     String databaseUser,
     boolean canInsert,
     boolean canSelect,
+    boolean canAlterRules,
     long databaseSizeBytes,
     long quotaBytes,
     double quotaRatio) {}

@@ -38,6 +38,7 @@ public class WriteProbeReadinessCheck implements HealthCheck {
         .withData("writeError", r.writeError() == null ? "" : r.writeError())
         .withData("canInsert", r.canInsert())
         .withData("canSelect", r.canSelect())
+        .withData("canAlterAppendOnlyRules", r.canAlterRules())
         .withData("databaseSizeBytes", r.databaseSizeBytes())
         .withData("quotaBytes", r.quotaBytes())
         .withData("quotaRatio", String.format("%.4f", r.quotaRatio()))

@@ -316,6 +316,9 @@ public class ArchiveService {
   }
 
   private long deleteWithTombstone(Connection c, ArchiveManifest m) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("SET LOCAL ROLE audit_keeper_retention");
+    }
     try (PreparedStatement ps =
         c.prepareStatement(
             "INSERT INTO audit_keeper.archive_checkpoint (first_seq, last_seq, row_count,"
@@ -332,9 +335,6 @@ public class ArchiveService {
       ps.executeUpdate();
     }
     long deleted;
-    try (Statement s = c.createStatement()) {
-      s.execute("SET LOCAL ROLE audit_keeper_retention");
-    }
     try (PreparedStatement ps =
         c.prepareStatement("DELETE FROM \"AuditLog\" WHERE \"seq\" BETWEEN ? AND ?")) {
       ps.setLong(1, m.firstSeq());

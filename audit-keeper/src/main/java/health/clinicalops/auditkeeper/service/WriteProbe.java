@@ -46,6 +46,7 @@ public class WriteProbe {
   private volatile ProbeResult last;
   private boolean permissionIncidentOpen;
   private boolean quotaIncidentOpen;
+  private boolean warnedRulesCanBeSwitchedOff;
 
   WriteProbe(
       AgroalDataSource dataSource,
@@ -76,6 +77,7 @@ public class WriteProbe {
     String user = "";
     boolean canInsert = false;
     boolean canSelect = false;
+    boolean canAlterRules = false;
     long size = -1;
     if (!migrator.ensureMigrated()) {
       writeError = "the audit schema is not migrated (database unreachable)";
@@ -94,12 +96,15 @@ public class WriteProbe {
                 s.executeQuery(
                     "SELECT current_user, has_table_privilege('\"AuditLog\"', 'INSERT'),"
                         + " has_table_privilege('\"AuditLog\"', 'SELECT'),"
+                        + " pg_has_role((SELECT relowner FROM pg_class"
+                        + " WHERE oid = '\"AuditLog\"'::regclass), 'MEMBER'),"
                         + " pg_database_size(current_database())")) {
           rs.next();
           user = rs.getString(1);
           canInsert = rs.getBoolean(2);
           canSelect = rs.getBoolean(3);
-          size = rs.getLong(4);
+          canAlterRules = rs.getBoolean(4);
+          size = rs.getLong(5);
         }
         c.rollback();
       } catch (SQLException e) {
@@ -115,6 +120,7 @@ public class WriteProbe {
             user,
             canInsert,
             canSelect,
+            canAlterRules,
             size,
             quota,
             ratio);
@@ -129,6 +135,7 @@ public class WriteProbe {
     if (!user.isEmpty()) {
       checkPermissions(result);
       checkQuota(result);
+      warnOnceIfRulesCanBeSwitchedOff(result);
     }
     return result;
   }
@@ -170,6 +177,18 @@ public class WriteProbe {
                   Map.of("databaseUser", r.databaseUser()),
                   AuditWriter.SELF)
               .resolvedBy("the probe's test write and privileges on \"AuditLog\" are fine again"));
+    }
+  }
+
+  private void warnOnceIfRulesCanBeSwitchedOff(ProbeResult r) {
+    if (r.canAlterRules() && !warnedRulesCanBeSwitchedOff) {
+      warnedRulesCanBeSwitchedOff = true;
+      LOG.warnf(
+          "the database user %s owns \"AuditLog\" (it is a member of its owning role) and could"
+              + " switch the append-only rules off; run the migrations as a login of their own"
+              + " (QUARKUS_FLYWAY_USERNAME, QUARKUS_FLYWAY_PASSWORD) and keep %s out of"
+              + " audit_keeper_owner",
+          r.databaseUser(), r.databaseUser());
     }
   }
 

@@ -91,7 +91,12 @@ class PermissionDeniedTest {
     }
     int reportsBefore = FakeIncidentsResource.RECEIVED.size();
     try {
-      pg.execute(DATABASE, "REVOKE INSERT ON \"AuditLog\" FROM " + ROLE + ", audit_keeper_writer");
+      // INSERT reaches the role through the writer role and the owning role it is a member of.
+      pg.execute(
+          DATABASE,
+          "REVOKE INSERT ON \"AuditLog\" FROM "
+              + ROLE
+              + ", audit_keeper_writer, audit_keeper_owner");
       int spooledEvents = 0;
       for (int i = 3; i < 23; i++) {
         String id = "perm-" + i;
@@ -215,16 +220,27 @@ class PermissionDeniedTest {
     }
   }
 
+  /** One login runs the migrations and writes here: it could switch the append-only rules off. */
+  @Test
+  void readinessSaysThatTheWritingLoginCouldSwitchTheAppendOnlyRulesOff() {
+    given()
+        .get("/q/health/ready")
+        .then()
+        .body(
+            "checks.find { it.name == 'audit-write-probe' }.data.canAlterAppendOnlyRules",
+            equalTo(true));
+  }
+
   @Test
   void aMissingPrivilegeOpensAnIncidentWhoseStepIsTheRunbooksStep5Grant() {
     int reportsBefore = FakeIncidentsResource.RECEIVED.size();
     try {
-      // SELECT reaches the role directly (owner) and through both audit roles it is a member of.
+      // SELECT reaches the role through the three audit roles it is a member of (one the owner).
       pg.execute(
           DATABASE,
           "REVOKE SELECT ON \"AuditLog\" FROM "
               + ROLE
-              + ", audit_keeper_writer, audit_keeper_retention");
+              + ", audit_keeper_writer, audit_keeper_retention, audit_keeper_owner");
       IncidentReport opened =
           await()
               .atMost(Duration.ofSeconds(30))
@@ -263,6 +279,7 @@ class PermissionDeniedTest {
     pg.execute(
         DATABASE, "GRANT INSERT, SELECT ON \"AuditLog\" TO " + ROLE + ", audit_keeper_writer");
     pg.execute(DATABASE, "GRANT SELECT ON \"AuditLog\" TO audit_keeper_retention");
+    pg.execute(DATABASE, "GRANT ALL ON \"AuditLog\" TO audit_keeper_owner");
   }
 
   private static List<IncidentReport> since(int index, String keyPrefix) {

@@ -12,7 +12,9 @@ import java.util.Map;
  * The embedded PostgreSQL of {@link PostgresTestResource}, but audit-keeper connects as {@value
  * #ROLE}, an ordinary login role (not a superuser, no CREATEROLE) as in production, so that a
  * REVOKE on "AuditLog" really takes its write permission away. The superuser prepares what the
- * migration would otherwise need CREATEROLE for: the two audit roles and the membership in them.
+ * migration would otherwise need CREATEROLE for: the three audit roles and the membership in them,
+ * and CREATE on schema public for the owning role. This one login also runs the migrations, so it
+ * is a member of audit_keeper_owner.
  */
 public class RestrictedRolePostgresTestResource extends PostgresTestResource {
 
@@ -35,9 +37,10 @@ public class RestrictedRolePostgresTestResource extends PostgresTestResource {
           "CREATE ROLE " + ROLE + " LOGIN NOSUPERUSER NOCREATEROLE PASSWORD '" + PASSWORD + "'");
       s.execute("CREATE ROLE audit_keeper_writer NOLOGIN");
       s.execute("CREATE ROLE audit_keeper_retention NOLOGIN");
-      s.execute("GRANT audit_keeper_writer, audit_keeper_retention TO " + ROLE);
+      s.execute("CREATE ROLE audit_keeper_owner NOLOGIN");
+      s.execute("GRANT audit_keeper_writer, audit_keeper_retention, audit_keeper_owner TO " + ROLE);
       s.execute("GRANT CREATE ON DATABASE \"" + AuditApi.DATABASE + "\" TO " + ROLE);
-      s.execute("GRANT CREATE ON SCHEMA public TO " + ROLE);
+      s.execute("GRANT CREATE ON SCHEMA public TO " + ROLE + ", audit_keeper_owner");
     } catch (SQLException e) {
       throw new IllegalStateException("cannot prepare the role " + ROLE, e);
     }

@@ -1,5 +1,6 @@
 package health.clinicalops.authguard;
 
+import static health.clinicalops.authguard.support.Api.asApp;
 import static health.clinicalops.authguard.support.Api.asOperator;
 import static health.clinicalops.authguard.support.Api.asService;
 import static health.clinicalops.authguard.support.Api.checkFromIp;
@@ -273,6 +274,40 @@ class AuthAbuseTest {
     await()
         .atMost(Duration.ofSeconds(5))
         .until(() -> FakeAuditKeeperResource.has("ip.unblocked", "ip", ip));
+  }
+
+  /**
+   * The app faces the internet: its token sends auth events and asks rate-limit and block checks,
+   * and nothing else (no attack list, no block list, no windows, no blocking or unblocking).
+   */
+  @Test
+  void theAppsTokenSendsEventsAndAsksChecksOnly() {
+    String ip = "198.51.100." + ThreadLocalRandom.current().nextInt(1, 250);
+    asApp()
+        .contentType(ContentType.JSON)
+        .body(failure(ip, "app-scope@" + ip + ".example", "fp-app"))
+        .post("/api/v1/auth-events")
+        .then()
+        .statusCode(200);
+    asApp()
+        .contentType(ContentType.JSON)
+        .body(Map.of("key", "k-app-" + ip, "policy", "READ", "ip", ip))
+        .post("/api/v1/rate-limit/check")
+        .then()
+        .statusCode(200);
+    asApp().get("/api/v1/blocks/" + ip).then().statusCode(404);
+    asApp().get("/api/v1/blocks").then().statusCode(403);
+    asApp().get("/api/v1/attacks").then().statusCode(403);
+    asApp().get("/api/v1/rate-limit/windows").then().statusCode(403);
+    asApp()
+        .contentType(ContentType.JSON)
+        .body(Map.of("ip", ip, "reason", "the app tries", "ttlSeconds", 600))
+        .post("/api/v1/blocks")
+        .then()
+        .statusCode(403)
+        .contentType("application/problem+json");
+    asApp().delete("/api/v1/blocks/" + ip).then().statusCode(403);
+    asApp().post("/api/v1/accounts/someone/revoke-sessions").then().statusCode(403);
   }
 
   @Test

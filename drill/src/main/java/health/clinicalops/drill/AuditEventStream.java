@@ -88,12 +88,7 @@ final class AuditEventStream implements AutoCloseable {
 
   private ServiceProcess.Response post(String json) {
     return auditKeeper.send(
-        "POST",
-        "/api/v1/audit-events",
-        LocalStack.SERVICE_TOKEN,
-        "application/json",
-        json,
-        timeout);
+        "POST", "/api/v1/audit-events", LocalStack.APP_TOKEN, "application/json", json, timeout);
   }
 
   Set<String> acknowledged() {

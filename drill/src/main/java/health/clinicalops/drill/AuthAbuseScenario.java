@@ -46,7 +46,7 @@ final class AuthAbuseScenario {
     authGuard.send(
         "POST",
         "/api/v1/auth-events",
-        LocalStack.SERVICE_TOKEN,
+        LocalStack.APP_TOKEN,
         "application/x-ndjson",
         stuffing.toString());
     String event = "60 failed sign-ins from " + STUFFER + ", 60 accounts";
@@ -58,7 +58,7 @@ final class AuthAbuseScenario {
         "5 min (steps 1-3)",
         "threshold >50 in 5 min",
         Duration.ofSeconds(5),
-        () -> authGuard.get("/api/v1/blocks/" + STUFFER, LocalStack.SERVICE_TOKEN).status() == 200);
+        () -> authGuard.get("/api/v1/blocks/" + STUFFER, LocalStack.APP_TOKEN).status() == 200);
     expectations.expect(
         RUNBOOK,
         event,
@@ -88,7 +88,7 @@ final class AuthAbuseScenario {
     authGuard.send(
         "POST",
         "/api/v1/auth-events",
-        LocalStack.SERVICE_TOKEN,
+        LocalStack.APP_TOKEN,
         "application/x-ndjson",
         distributed.toString());
     String targeted = "48 failures on " + TARGET + " from 12 IPs";

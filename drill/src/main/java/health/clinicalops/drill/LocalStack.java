@@ -19,6 +19,9 @@ import java.util.Map;
  */
 final class LocalStack implements AutoCloseable {
 
+  /** The clinical app's token: auth and audit events, rate-limit and block checks only. */
+  static final String APP_TOKEN = "drill-app-token";
+
   static final String SERVICE_TOKEN = "drill-service-token";
   static final String OPERATOR_TOKEN = "drill-operator-token";
 
@@ -91,7 +94,7 @@ final class LocalStack implements AutoCloseable {
           new ServiceProcess(
               name, service.getValue(), workDir.resolve("logs").resolve(name + ".log"));
       progress.step("starting " + name);
-      process.start(jar, secrets(), settings(name));
+      process.start(jar, secrets(name), settings(name));
       services.put(name, process);
     }
     awaitReady(Duration.ofSeconds(240));
@@ -128,7 +131,7 @@ final class LocalStack implements AutoCloseable {
     old.close();
     ServiceProcess fresh = new ServiceProcess(name, old.port(), old.logFile());
     fresh.start(
-        repo.resolve(name).resolve("target/quarkus-app/quarkus-run.jar"), secrets(), settings);
+        repo.resolve(name).resolve("target/quarkus-app/quarkus-run.jar"), secrets(name), settings);
     services.put(name, fresh);
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
     while (fresh.get("/q/health/ready", null).status() != 200) {
@@ -143,9 +146,12 @@ final class LocalStack implements AutoCloseable {
     return fresh;
   }
 
-  /** Secrets, as a pod gets them from a Kubernetes Secret. */
-  Map<String, String> secrets() {
+  /** Secrets, as the chart gives them to {@code name}'s pod from the tokens Secret. */
+  Map<String, String> secrets(String name) {
     Map<String, String> env = new HashMap<>();
+    if (name.equals("auth-guard") || name.equals("audit-keeper")) {
+      env.put("CLINICALOPS_SECURITY_APP_TOKENS", APP_TOKEN);
+    }
     env.put("CLINICALOPS_SECURITY_SERVICE_TOKENS", SERVICE_TOKEN);
     env.put("CLINICALOPS_SECURITY_OPERATOR_TOKENS", OPERATOR_TOKEN);
     env.put("CLINICALOPS_SECURITY_OUTBOUND_TOKEN", SERVICE_TOKEN);
@@ -226,8 +232,8 @@ final class LocalStack implements AutoCloseable {
     System.out.printf("%-24s %s%n", "kubernetes api", cluster.url());
     services.values().forEach(s -> System.out.printf("%-24s %s%n", s.name(), s.baseUrl()));
     System.out.printf(
-        "%ntokens: service=%s operator=%s   logs: %s%n",
-        SERVICE_TOKEN, OPERATOR_TOKEN, workDir.resolve("logs"));
+        "%ntokens: app=%s service=%s operator=%s   logs: %s%n",
+        APP_TOKEN, SERVICE_TOKEN, OPERATOR_TOKEN, workDir.resolve("logs"));
   }
 
   @Override

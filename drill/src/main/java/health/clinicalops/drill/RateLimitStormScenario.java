@@ -115,7 +115,7 @@ final class RateLimitStormScenario {
   private static ServiceProcess.Response check(ServiceProcess authGuard, String key) {
     return authGuard.postJson(
         "/api/v1/rate-limit/check",
-        LocalStack.SERVICE_TOKEN,
+        LocalStack.APP_TOKEN,
         "{\"key\":\"" + key + "\",\"policy\":\"WRITE\",\"endpoint\":\"/api/notes\"}");
   }
 

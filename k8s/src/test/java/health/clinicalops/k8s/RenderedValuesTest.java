@@ -136,6 +136,17 @@ class RenderedValuesTest {
           .doesNotContainIgnoringCase("token")
           .doesNotContainIgnoringCase("password");
     }
+    // The app's token is known only where the app may call: auth-guard and audit-keeper.
+    for (String service : RenderedChart.SERVICES) {
+      JsonNode appTokens = env(chart, service).get("CLINICALOPS_SECURITY_APP_TOKENS");
+      if (service.equals("auth-guard") || service.equals("audit-keeper")) {
+        assertThat(appTokens.path("valueFrom").path("secretKeyRef").path("key").asText())
+            .as(service)
+            .isEqualTo("app-tokens");
+      } else {
+        assertThat(appTokens).as(service).isNull();
+      }
+    }
     Map<String, JsonNode> authGuard = env(chart, "auth-guard");
     assertThat(authGuard).containsKey("QUARKUS_DATASOURCE_APP_JDBC_URL");
     assertThat(authGuard.get("QUARKUS_REDIS_HOSTS").path("value").asText())

@@ -54,6 +54,10 @@ class UpgradeKeepsLiveStateTest {
     String serviceToken = decode(tokens.path("outbound-token"));
     assertThat(serviceToken).hasSize(48).isEqualTo(decode(tokens.path("service-tokens")));
     assertThat(decode(tokens.path("operator-tokens"))).hasSize(48).isNotEqualTo(serviceToken);
+    assertThat(decode(tokens.path("app-tokens")))
+        .hasSize(48)
+        .isNotEqualTo(serviceToken)
+        .isNotEqualTo(decode(tokens.path("operator-tokens")));
     // nothing live: each render generates new tokens
     assertThat(
             decode(second.get("Secret", "clinical-ops-tokens").path("data").path("outbound-token")))
@@ -80,7 +84,8 @@ class UpgradeKeepsLiveStateTest {
         .putObject("data")
         .put("service-tokens", encode("new-app-token,old-app-token"))
         .put("outbound-token", encode("new-app-token"))
-        .put("operator-tokens", encode("operator-token-1"));
+        .put("operator-tokens", encode("operator-token-1"))
+        .put("app-tokens", encode("the-apps-token"));
     api.put(liveTokens);
 
     RenderedChart upgrade = renderAgainstCluster();
@@ -91,6 +96,7 @@ class UpgradeKeepsLiveStateTest {
     assertThat(decode(tokens.path("service-tokens"))).isEqualTo("new-app-token,old-app-token");
     assertThat(decode(tokens.path("outbound-token"))).isEqualTo("new-app-token");
     assertThat(decode(tokens.path("operator-tokens"))).isEqualTo("operator-token-1");
+    assertThat(decode(tokens.path("app-tokens"))).isEqualTo("the-apps-token");
   }
 
   @Test

@@ -39,8 +39,10 @@ public class AuditEventResource {
     this.service = service;
   }
 
+  /** The app's token may send events; reading them is for people. */
   @POST
   @Consumes({MediaType.APPLICATION_JSON, NDJSON})
+  @RolesAllowed({Roles.APP, Roles.SERVICE, Roles.OPERATOR})
   public Response record(
       String body,
       @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,

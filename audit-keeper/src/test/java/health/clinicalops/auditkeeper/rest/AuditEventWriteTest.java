@@ -169,6 +169,27 @@ class AuditEventWriteTest {
     assertThat(count(pg, "true")).isEqualTo(before);
   }
 
+  /** The app faces the internet: its token sends events, and reads or archives nothing. */
+  @Test
+  void theAppsTokenSendsEventsAndNothingElse() {
+    given()
+        .header("Authorization", "Bearer test-app-token")
+        .contentType("application/json")
+        .body(event(id(), "u-app", "note.read", "2026-01-16T10:00:00Z"))
+        .post("/api/v1/audit-events")
+        .then()
+        .statusCode(201);
+    for (String path :
+        List.of("/api/v1/audit-events", "/api/v1/audit-events/x", "/api/v1/audit/verify")) {
+      given().header("Authorization", "Bearer test-app-token").get(path).then().statusCode(403);
+    }
+    given()
+        .header("Authorization", "Bearer test-app-token")
+        .post("/api/v1/archives")
+        .then()
+        .statusCode(403);
+  }
+
   @Test
   void writingNeedsATokenAndReviewNeedsAnOperator() {
     given()

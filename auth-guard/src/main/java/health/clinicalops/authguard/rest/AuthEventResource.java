@@ -13,10 +13,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-/** The app's sign-in events: one JSON object, or an NDJSON batch. */
+/** The app's sign-in events: one JSON object, or an NDJSON batch. The app's token may send them. */
 @Path("/api/v1/auth-events")
 @Produces(MediaType.APPLICATION_JSON)
-@RolesAllowed({Roles.SERVICE, Roles.OPERATOR})
+@RolesAllowed({Roles.APP, Roles.SERVICE, Roles.OPERATOR})
 public class AuthEventResource {
 
   static final String NDJSON = "application/x-ndjson";

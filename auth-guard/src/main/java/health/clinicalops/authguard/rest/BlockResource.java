@@ -43,9 +43,10 @@ public class BlockResource {
     return blocks.openBlocks();
   }
 
-  /** 200 with the IP's open block, 404 when it is not blocked. */
+  /** 200 with the IP's open block, 404 when it is not blocked: the app's edge check. */
   @GET
   @Path("/{ip}")
+  @RolesAllowed({Roles.APP, Roles.SERVICE, Roles.OPERATOR})
   public IpBlock one(@PathParam("ip") String ip) {
     return blocks
         .openBlock(blocks.clientKey(ip))

@@ -35,6 +35,7 @@ public class RateLimitResource {
   /** 200 with what is left, 429 (limited, Retry-After) or 403 (blocked source) problem+json. */
   @POST
   @Path("/check")
+  @RolesAllowed({Roles.APP, Roles.SERVICE, Roles.OPERATOR})
   public Uni<RateLimitDecision> check(@Valid @NotNull RateLimitRequest request) {
     return rateLimits.check(request);
   }

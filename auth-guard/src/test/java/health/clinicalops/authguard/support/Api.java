@@ -14,10 +14,16 @@ import java.util.stream.Collectors;
 /** Small helpers for calling auth-guard over HTTP with the test tokens. */
 public final class Api {
 
+  public static final String APP_TOKEN = "test-app-token";
   public static final String SERVICE_TOKEN = "test-service-token";
   public static final String OPERATOR_TOKEN = "test-operator-token";
 
   private Api() {}
+
+  /** The clinical app's token: events and checks only. */
+  public static RequestSpecification asApp() {
+    return given().header("Authorization", "Bearer " + APP_TOKEN);
+  }
 
   public static RequestSpecification asService() {
     return given().header("Authorization", "Bearer " + SERVICE_TOKEN);

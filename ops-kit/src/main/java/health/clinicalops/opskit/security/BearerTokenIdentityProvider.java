@@ -10,7 +10,9 @@ import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** Turns a bearer token into an identity with role {@code service} or {@code operator}. */
+/**
+ * Turns a bearer token into an identity with role {@code app}, {@code service} or {@code operator}.
+ */
 @ApplicationScoped
 public class BearerTokenIdentityProvider implements IdentityProvider<TokenAuthenticationRequest> {
 

@@ -12,7 +12,13 @@ import java.util.Optional;
 @ConfigMapping(prefix = "clinicalops.security")
 public interface SecurityConfig {
 
-  /** Tokens that grant the {@code service} role (the app and the other services). */
+  /**
+   * Tokens that grant the {@code app} role: the clinical app's, which can only send events and ask
+   * checks (see {@link Roles#APP}).
+   */
+  Optional<List<String>> appTokens();
+
+  /** Tokens that grant the {@code service} role (the ops services, the pipeline). */
   Optional<List<String>> serviceTokens();
 
   /** Tokens that grant the {@code operator} role (people). */

@@ -25,6 +25,7 @@ public class TokenRegistry {
   private final List<KnownToken> known = new ArrayList<>();
 
   TokenRegistry(SecurityConfig config) {
+    config.appTokens().orElse(List.of()).forEach(t -> register(t, Roles.APP));
     config.serviceTokens().orElse(List.of()).forEach(t -> register(t, Roles.SERVICE));
     config.operatorTokens().orElse(List.of()).forEach(t -> register(t, Roles.OPERATOR));
   }

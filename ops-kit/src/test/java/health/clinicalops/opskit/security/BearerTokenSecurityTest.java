@@ -48,6 +48,20 @@ class BearerTokenSecurityTest {
         .body("status", equalTo(403));
   }
 
+  /** The app's token is good only where an endpoint names the app role. */
+  @Test
+  void theAppTokenIsForbiddenOnServiceEndpoints() {
+    given()
+        .auth()
+        .oauth2("test-app-token")
+        .contentType(ContentType.JSON)
+        .body("{\"name\":\"kettle\",\"size\":3}")
+        .post("/api/v1/things")
+        .then()
+        .statusCode(403)
+        .contentType("application/problem+json");
+  }
+
   @Test
   void rolesGrantTheirEndpoints() {
     given()
@@ -80,6 +94,11 @@ class BearerTokenSecurityTest {
         new TokenRegistry(
             new SecurityConfig() {
               @Override
+              public java.util.Optional<java.util.List<String>> appTokens() {
+                return java.util.Optional.of(java.util.List.of("app-s3cret"));
+              }
+
+              @Override
               public java.util.Optional<java.util.List<String>> serviceTokens() {
                 return java.util.Optional.of(java.util.List.of("s3cret"));
               }
@@ -96,6 +115,8 @@ class BearerTokenSecurityTest {
             });
     var caller = registry.identify("s3cret").orElseThrow();
     org.junit.jupiter.api.Assertions.assertEquals(Roles.SERVICE, caller.role());
+    org.junit.jupiter.api.Assertions.assertEquals(
+        Roles.APP, registry.identify("app-s3cret").orElseThrow().role());
     org.junit.jupiter.api.Assertions.assertFalse(caller.name().contains("s3cret"));
     org.junit.jupiter.api.Assertions.assertTrue(registry.identify("s3cre").isEmpty());
     org.junit.jupiter.api.Assertions.assertTrue(registry.identify("").isEmpty());

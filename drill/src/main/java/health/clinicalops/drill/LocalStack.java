@@ -146,16 +146,30 @@ final class LocalStack implements AutoCloseable {
     return fresh;
   }
 
-  /** Secrets, as the chart gives them to {@code name}'s pod from the tokens Secret. */
+  /**
+   * Secrets, as the chart gives them to {@code name}'s pod from the tokens Secret: the operator
+   * token only as its SHA-256.
+   */
   Map<String, String> secrets(String name) {
     Map<String, String> env = new HashMap<>();
     if (name.equals("auth-guard") || name.equals("audit-keeper")) {
       env.put("CLINICALOPS_SECURITY_APP_TOKENS", APP_TOKEN);
     }
     env.put("CLINICALOPS_SECURITY_SERVICE_TOKENS", SERVICE_TOKEN);
-    env.put("CLINICALOPS_SECURITY_OPERATOR_TOKENS", OPERATOR_TOKEN);
+    env.put("CLINICALOPS_SECURITY_OPERATOR_TOKEN_SHA256", sha256Hex(OPERATOR_TOKEN));
     env.put("CLINICALOPS_SECURITY_OUTBOUND_TOKEN", SERVICE_TOKEN);
     return env;
+  }
+
+  private static String sha256Hex(String text) {
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(
+              java.security.MessageDigest.getInstance("SHA-256")
+                  .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by every JVM", e);
+    }
   }
 
   /**

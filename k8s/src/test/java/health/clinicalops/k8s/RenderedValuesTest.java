@@ -115,10 +115,20 @@ class RenderedValuesTest {
     RenderedChart chart = RenderedChart.defaults();
     for (String service : RenderedChart.SERVICES) {
       Map<String, JsonNode> env = env(chart, service);
+      assertThat(env)
+          .as(service + " holds no operator token, only their SHA-256")
+          .doesNotContainKey("CLINICALOPS_SECURITY_OPERATOR_TOKENS");
+      assertThat(
+              env.get("CLINICALOPS_SECURITY_OPERATOR_TOKEN_SHA256")
+                  .path("valueFrom")
+                  .path("secretKeyRef")
+                  .path("key")
+                  .asText())
+          .isEqualTo("operator-token-sha256");
       for (String token :
           List.of(
               "CLINICALOPS_SECURITY_SERVICE_TOKENS",
-              "CLINICALOPS_SECURITY_OPERATOR_TOKENS",
+              "CLINICALOPS_SECURITY_OPERATOR_TOKEN_SHA256",
               "CLINICALOPS_SECURITY_OUTBOUND_TOKEN")) {
         assertThat(env.get(token).path("valueFrom").path("secretKeyRef").path("name").asText())
             .as(service + " " + token)
@@ -181,7 +191,7 @@ class RenderedValuesTest {
     assertThat(chart.find("Secret", "clinical-ops-tokens")).isEmpty();
     assertThat(
             env(chart, "audit-keeper")
-                .get("CLINICALOPS_SECURITY_OPERATOR_TOKENS")
+                .get("CLINICALOPS_SECURITY_OPERATOR_TOKEN_SHA256")
                 .path("valueFrom")
                 .path("secretKeyRef")
                 .path("name")

@@ -97,6 +97,8 @@ class UpgradeKeepsLiveStateTest {
     assertThat(decode(tokens.path("outbound-token"))).isEqualTo("new-app-token");
     assertThat(decode(tokens.path("operator-tokens"))).isEqualTo("operator-token-1");
     assertThat(decode(tokens.path("app-tokens"))).isEqualTo("the-apps-token");
+    assertThat(decode(tokens.path("operator-token-sha256")))
+        .isEqualTo(sha256Hex("operator-token-1"));
   }
 
   @Test
@@ -160,5 +162,16 @@ class UpgradeKeepsLiveStateTest {
 
   private static String decode(JsonNode value) {
     return new String(Base64.getDecoder().decode(value.asText()), StandardCharsets.UTF_8);
+  }
+
+  private static String sha256Hex(String text) {
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(
+              java.security.MessageDigest.getInstance("SHA-256")
+                  .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

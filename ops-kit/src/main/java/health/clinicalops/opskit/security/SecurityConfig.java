@@ -24,6 +24,13 @@ public interface SecurityConfig {
   /** Tokens that grant the {@code operator} role (people). */
   Optional<List<String>> operatorTokens();
 
+  /**
+   * SHA-256 digests (hex) of tokens that grant the {@code operator} role: a pod checks people's
+   * tokens without holding them, so a service pod that leaks its environment leaks no operator
+   * token. The chart gives the services these, not {@link #operatorTokens()}.
+   */
+  Optional<List<String>> operatorTokenSha256();
+
   /** The token this service presents when it calls another service. */
   Optional<String> outboundToken();
 }

@@ -28,13 +28,31 @@ public class TokenRegistry {
     config.appTokens().orElse(List.of()).forEach(t -> register(t, Roles.APP));
     config.serviceTokens().orElse(List.of()).forEach(t -> register(t, Roles.SERVICE));
     config.operatorTokens().orElse(List.of()).forEach(t -> register(t, Roles.OPERATOR));
+    config
+        .operatorTokenSha256()
+        .orElse(List.of())
+        .forEach(hex -> registerDigest(hex, Roles.OPERATOR));
   }
 
   private void register(String token, String role) {
     if (token == null || token.isBlank()) {
       return;
     }
-    byte[] digest = sha256(token.trim());
+    registerDigest(sha256(token.trim()), role);
+  }
+
+  private void registerDigest(String hex, String role) {
+    String digest = hex == null ? "" : hex.trim().toLowerCase(java.util.Locale.ROOT);
+    if (!digest.matches("[0-9a-f]{64}")) {
+      throw new IllegalArgumentException(
+          "an operator token digest must be 64 hex characters (SHA-256), got "
+              + digest.length()
+              + " characters");
+    }
+    registerDigest(HexFormat.of().parseHex(digest), role);
+  }
+
+  private void registerDigest(byte[] digest, String role) {
     String name = role + ":" + HexFormat.of().formatHex(digest, 0, 4);
     known.add(new KnownToken(digest, role, name));
   }

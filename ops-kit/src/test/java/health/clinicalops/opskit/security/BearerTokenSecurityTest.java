@@ -3,10 +3,16 @@ package health.clinicalops.opskit.security;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.restassured.http.ContentType;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -90,35 +96,59 @@ class BearerTokenSecurityTest {
 
   @Test
   void theTokenRegistryNamesCallersWithoutTheirTokens() {
+    // SHA-256 of "people-only": the registry knows that token without holding it.
     TokenRegistry registry =
         new TokenRegistry(
-            new SecurityConfig() {
-              @Override
-              public java.util.Optional<java.util.List<String>> appTokens() {
-                return java.util.Optional.of(java.util.List.of("app-s3cret"));
-              }
+            tokens(
+                List.of("app-s3cret"),
+                List.of("s3cret"),
+                List.of("EFAE2999505AAE8D213E067AE52BCC56AE63C54DAB9134B35EFA40BFE3DB083B")));
+    TokenRegistry.Caller caller = registry.identify("s3cret").orElseThrow();
+    assertEquals(Roles.SERVICE, caller.role());
+    assertFalse(caller.name().contains("s3cret"));
+    assertEquals(Roles.APP, registry.identify("app-s3cret").orElseThrow().role());
+    assertEquals(Roles.OPERATOR, registry.identify("people-only").orElseThrow().role());
+    assertTrue(registry.identify("people-onl").isEmpty());
+    assertTrue(registry.identify("s3cre").isEmpty());
+    assertTrue(registry.identify("").isEmpty());
+  }
 
-              @Override
-              public java.util.Optional<java.util.List<String>> serviceTokens() {
-                return java.util.Optional.of(java.util.List.of("s3cret"));
-              }
+  @Test
+  void aDigestThatIsNotSha256StopsTheStart() {
+    IllegalArgumentException refused =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new TokenRegistry(tokens(List.of(), List.of(), List.of("people-only"))));
+    assertTrue(refused.getMessage().contains("64 hex characters"));
+  }
 
-              @Override
-              public java.util.Optional<java.util.List<String>> operatorTokens() {
-                return java.util.Optional.empty();
-              }
+  private static SecurityConfig tokens(
+      List<String> app, List<String> service, List<String> operatorSha256) {
+    return new SecurityConfig() {
+      @Override
+      public Optional<List<String>> appTokens() {
+        return Optional.of(app);
+      }
 
-              @Override
-              public java.util.Optional<String> outboundToken() {
-                return java.util.Optional.empty();
-              }
-            });
-    var caller = registry.identify("s3cret").orElseThrow();
-    org.junit.jupiter.api.Assertions.assertEquals(Roles.SERVICE, caller.role());
-    org.junit.jupiter.api.Assertions.assertEquals(
-        Roles.APP, registry.identify("app-s3cret").orElseThrow().role());
-    org.junit.jupiter.api.Assertions.assertFalse(caller.name().contains("s3cret"));
-    org.junit.jupiter.api.Assertions.assertTrue(registry.identify("s3cre").isEmpty());
-    org.junit.jupiter.api.Assertions.assertTrue(registry.identify("").isEmpty());
+      @Override
+      public Optional<List<String>> serviceTokens() {
+        return Optional.of(service);
+      }
+
+      @Override
+      public Optional<List<String>> operatorTokens() {
+        return Optional.empty();
+      }
+
+      @Override
+      public Optional<List<String>> operatorTokenSha256() {
+        return Optional.of(operatorSha256);
+      }
+
+      @Override
+      public Optional<String> outboundToken() {
+        return Optional.empty();
+      }
+    };
   }
 }

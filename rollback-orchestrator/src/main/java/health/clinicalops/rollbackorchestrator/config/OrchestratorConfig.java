@@ -2,6 +2,8 @@ package health.clinicalops.rollbackorchestrator.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -356,6 +358,47 @@ public interface OrchestratorConfig {
 
     /** Email notices to subscribers. */
     Notices notices();
+
+    /** The public subscribe form's limits and the lifetime of an unconfirmed subscription. */
+    Subscriptions subscriptions();
+  }
+
+  /**
+   * The subscribe form is public: these bound what anyone can make us store and send. A request
+   * beyond a limit is answered 429 with {@code Retry-After}; nothing is stored and nothing sent.
+   */
+  interface Subscriptions {
+    /**
+     * Subscribe requests one client may make in an hour (the connection's remote address; an IPv6
+     * client counts as its network, see {@link #ipv6PrefixLength()}).
+     */
+    @WithDefault("5")
+    int maxPerIpPerHour();
+
+    /** Subscribe requests all clients together may make in an hour. */
+    @WithDefault("1000")
+    int maxPerHour();
+
+    /** Subscriptions that may wait for confirmation at once; a new address beyond it is refused. */
+    @WithDefault("10000")
+    int maxUnconfirmed();
+
+    /** A subscription not confirmed within this time is deleted; its link stops working. */
+    @WithDefault("24h")
+    Duration confirmWithin();
+
+    /** How often expired unconfirmed subscriptions and old request records are deleted. */
+    @WithDefault("5m")
+    Duration purgeInterval();
+
+    /**
+     * IPv6 clients are counted per network of this prefix length (0-128): one household or office
+     * gets a /64 or more, and counting single addresses would let one client rotate through them.
+     */
+    @WithDefault("64")
+    @Min(0)
+    @Max(128)
+    int ipv6PrefixLength();
   }
 
   /** One component of the status page. */

@@ -6,6 +6,7 @@ import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 
 /** An email to one subscriber: an outbox row, sent with retries. */
@@ -29,8 +30,29 @@ public class Notice extends OutboxRow {
   @Enumerated(EnumType.STRING)
   public NoticeStatus status;
 
-  /** Pending notices that are due, locked so another replica skips them. */
-  public static List<Notice> lockDue(Instant now, int limit) {
-    return lockDue(Notice.class, "notice", now, limit);
+  /**
+   * Pending notices of these kinds that are due, oldest first, locked so another replica skips
+   * them.
+   */
+  @SuppressWarnings("unchecked")
+  public static List<Notice> lockDue(Collection<NoticeKind> kinds, Instant now, int limit) {
+    return getEntityManager()
+        .createNativeQuery(
+            "SELECT * FROM rollback_orchestrator.notice"
+                + " WHERE status = 'PENDING' AND kind IN (:kinds) AND next_attempt_at <= :now"
+                + " ORDER BY next_attempt_at, id LIMIT :limit FOR UPDATE SKIP LOCKED",
+            Notice.class)
+        .setParameter("kinds", kinds.stream().map(Enum::name).toList())
+        .setParameter("now", now)
+        .setParameter("limit", limit)
+        .getResultList();
+  }
+
+  /** Whether a pending notice of these kinds is due. */
+  public static boolean anyDue(Collection<NoticeKind> kinds, Instant now) {
+    return find(
+            "status = ?1 and kind in ?2 and nextAttemptAt <= ?3", NoticeStatus.PENDING, kinds, now)
+        .firstResultOptional()
+        .isPresent();
   }
 }

@@ -8,6 +8,8 @@ import health.clinicalops.rollbackorchestrator.service.StatusSnapshot;
 import health.clinicalops.rollbackorchestrator.service.SubscriptionService;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
@@ -16,6 +18,8 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -73,30 +77,73 @@ public class StatusPageResource {
     return documents.atom(publicStatus.current());
   }
 
-  /** Subscribes an address (the page's form); the answer never says whether it was known. */
+  /**
+   * Subscribes an address (the page's form); the answer never says whether it was known. Refusals
+   * (not an address: 400; beyond a limit: 429 with {@code Retry-After}) are problem+json, or a page
+   * for a browser (one that asks for HTML).
+   */
   @POST
   @Path("/subscriptions")
   @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
   @Produces(MediaType.TEXT_HTML)
-  public Response subscribe(@FormParam("email") String email) {
+  public Response subscribe(
+      @FormParam("email") String email,
+      @Context HttpHeaders headers,
+      @Context HttpServerRequest request) {
     try {
-      subscriptions.subscribe(email);
+      subscriptions.subscribe(email, remoteAddress(request));
     } catch (ProblemException e) {
-      return Response.status(400)
-          .entity(
-              message(
-                  "That is not an email address",
-                  "Please go back and check the address you typed.",
-                  null,
-                  null,
-                  null))
-          .build();
+      if (!asksForHtml(headers)) {
+        throw e;
+      }
+      return refusedPage(e);
     }
     return Response.ok(
             message(
                 "Check your inbox",
                 "If the address can receive email, a confirmation link is on its way. You get"
                     + " status emails only after you confirm.",
+                null,
+                null,
+                null))
+        .build();
+  }
+
+  /**
+   * The connection's remote address: no forwarded header is read here; Quarkus puts the visitor's
+   * address there when {@code quarkus.http.proxy.*} trusts the proxy in front (see the README).
+   */
+  private static String remoteAddress(HttpServerRequest request) {
+    SocketAddress remote = request.remoteAddress();
+    return remote == null ? null : remote.hostAddress();
+  }
+
+  private static boolean asksForHtml(HttpHeaders headers) {
+    return headers.getAcceptableMediaTypes().stream()
+        .anyMatch(t -> "text".equals(t.getType()) && "html".equals(t.getSubtype()));
+  }
+
+  private Response refusedPage(ProblemException refusal) {
+    if (refusal.status() == 429) {
+      long seconds =
+          refusal.retryAfter().map(d -> Math.max(1, (d.toMillis() + 999) / 1000)).orElse(1L);
+      long minutes = (seconds + 59) / 60;
+      return Response.status(429)
+          .header("Retry-After", seconds)
+          .entity(
+              message(
+                  "Too many subscription requests",
+                  "Please try again in " + minutes + (minutes == 1 ? " minute." : " minutes."),
+                  null,
+                  null,
+                  null))
+          .build();
+    }
+    return Response.status(refusal.status())
+        .entity(
+            message(
+                "That is not an email address",
+                "Please go back and check the address you typed.",
                 null,
                 null,
                 null))

@@ -2,6 +2,7 @@ package health.clinicalops.rollbackorchestrator.service;
 
 import health.clinicalops.rollbackorchestrator.config.OrchestratorConfig;
 import health.clinicalops.rollbackorchestrator.domain.Notice;
+import health.clinicalops.rollbackorchestrator.domain.NoticeKind;
 import health.clinicalops.rollbackorchestrator.domain.NoticeStatus;
 import health.clinicalops.rollbackorchestrator.domain.Subscriber;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,7 +14,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
@@ -22,12 +25,21 @@ import org.jboss.logging.Logger;
  * accepted it; a failure (no server, refused, timeout) is logged and retried with exponential
  * backoff, and the notice is marked FAILED only after the last attempt. An unreachable SMTP server
  * never stops the service from starting or working.
+ *
+ * <p>Two lanes, each with its own timer, so that confirmation emails (anyone can ask for one) never
+ * delay an outage notice: outage notices, and confirmation emails, which also stop whenever an
+ * outage notice is due and leave the SMTP server to it.
  */
 @ApplicationScoped
 public class NoticeDelivery {
 
   private static final Logger LOG = Logger.getLogger(NoticeDelivery.class);
-  private static final int MAX_PER_TICK = 50;
+
+  /** "It has lasted more than 15 minutes" and "it is over": sent before anything else. */
+  static final Set<NoticeKind> OUTAGE_NOTICES =
+      EnumSet.of(NoticeKind.DISRUPTION_STARTED, NoticeKind.DISRUPTION_ENDED);
+
+  static final Set<NoticeKind> CONFIRMATIONS = EnumSet.of(NoticeKind.CONFIRMATION);
 
   private final ReactiveMailer mailer;
   private final StatusPageService statusPage;
@@ -51,31 +63,57 @@ public class NoticeDelivery {
   @Scheduled(
       every = "${clinicalops.rollback-orchestrator.status-page.notices.poll-interval:5s}",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-      identity = "notice-delivery")
-  void onTimer() {
+      identity = "outage-notice-delivery")
+  void onOutageNoticeTimer() {
     try {
-      deliverDue();
+      deliverOutageNotices();
     } catch (RuntimeException e) {
-      LOG.warnf("email delivery failed, retried at the next tick: %s", e.getMessage());
+      LOG.warnf("outage notice delivery failed, retried at the next tick: %s", e.getMessage());
     }
   }
 
-  /** Sends due emails; returns how many were attempted. */
-  public int deliverDue() {
+  @Scheduled(
+      every = "${clinicalops.rollback-orchestrator.status-page.notices.poll-interval:5s}",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+      identity = "confirmation-delivery")
+  void onConfirmationTimer() {
+    try {
+      deliverConfirmations();
+    } catch (RuntimeException e) {
+      LOG.warnf("confirmation email delivery failed, retried at the next tick: %s", e.getMessage());
+    }
+  }
+
+  /** Sends every outage notice that is due; returns how many were attempted. */
+  public int deliverOutageNotices() {
     int attempted = 0;
-    while (attempted < MAX_PER_TICK) {
-      Boolean sentOne = QuarkusTransaction.requiringNew().call(this::deliverOne);
-      if (!Boolean.TRUE.equals(sentOne)) {
-        return attempted;
-      }
+    while (Boolean.TRUE.equals(
+        QuarkusTransaction.requiringNew().call(() -> deliverOne(OUTAGE_NOTICES)))) {
       attempted++;
     }
     return attempted;
   }
 
-  private Boolean deliverOne() {
+  /**
+   * Sends the confirmation emails that are due, until none is or an outage notice is due; returns
+   * how many were attempted.
+   */
+  public int deliverConfirmations() {
+    int attempted = 0;
+    while (Boolean.TRUE.equals(
+        QuarkusTransaction.requiringNew()
+            .call(
+                () ->
+                    !Notice.anyDue(OUTAGE_NOTICES, Instant.now(clock))
+                        && deliverOne(CONFIRMATIONS)))) {
+      attempted++;
+    }
+    return attempted;
+  }
+
+  private boolean deliverOne(Set<NoticeKind> kinds) {
     Instant now = Instant.now(clock);
-    List<Notice> due = Notice.lockDue(now, 1);
+    List<Notice> due = Notice.lockDue(kinds, now, 1);
     if (due.isEmpty()) {
       return false;
     }

@@ -1,10 +1,12 @@
 package health.clinicalops.rollbackorchestrator.service;
 
 import health.clinicalops.opskit.problem.ProblemException;
+import health.clinicalops.rollbackorchestrator.config.OrchestratorConfig;
 import health.clinicalops.rollbackorchestrator.domain.Notice;
 import health.clinicalops.rollbackorchestrator.domain.NoticeKind;
 import health.clinicalops.rollbackorchestrator.domain.NoticeStatus;
 import health.clinicalops.rollbackorchestrator.domain.Subscriber;
+import health.clinicalops.rollbackorchestrator.domain.SubscriptionRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -13,13 +15,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
  * Email subscriptions to the status page with double opt-in: subscribing sends a confirmation link;
  * only a confirmed address gets notices; every email carries an unsubscribe link. The answer to a
- * subscribe request never tells whether the address was known.
+ * subscribe request never tells whether the address was known. One subscriber per mailbox ({@code
+ * jane+news@clinic.org} is {@code jane@clinic.org}); the form is limited per client and overall
+ * ({@link SubscriptionLimits}); a subscription not confirmed within {@code confirm-within} is gone
+ * (its link is refused, {@link UnconfirmedSubscriptionPurge} deletes it).
  */
 @ApplicationScoped
 public class SubscriptionService {
@@ -28,42 +33,57 @@ public class SubscriptionService {
   private static final Pattern EMAIL =
       Pattern.compile("^[^@\\s<>\"]{1,64}@[^@\\s<>\"]+\\.[^@\\s<>\"]{2,}$");
 
-  /** At most one confirmation email per address in this time (no mail bombing through us). */
+  /** At most one confirmation email per mailbox in this time (no mail bombing through us). */
   static final Duration CONFIRMATION_RESEND_AFTER = Duration.ofMinutes(10);
+
+  private static final long SUBSCRIBE_LOCK_KEY = 0x5355_4253_4352L;
 
   private final SecureRandom random = new SecureRandom();
   private final StatusPageService statusPage;
+  private final SubscriptionLimits limits;
+  private final OrchestratorConfig.Subscriptions config;
   private final Clock clock;
   private final MeterRegistry registry;
 
-  SubscriptionService(StatusPageService statusPage, Clock clock, MeterRegistry registry) {
+  SubscriptionService(
+      StatusPageService statusPage,
+      SubscriptionLimits limits,
+      OrchestratorConfig config,
+      Clock clock,
+      MeterRegistry registry) {
     this.statusPage = statusPage;
+    this.limits = limits;
+    this.config = config.statusPage().subscriptions();
     this.clock = clock;
     this.registry = registry;
   }
 
-  /** Records the address (unconfirmed) and queues its confirmation email. */
+  /**
+   * Records the address (unconfirmed, one row per mailbox) and queues its confirmation email. Not
+   * an address: 400; beyond a limit: 429. Either stores and sends nothing.
+   *
+   * @param remoteAddress the address of the client's connection, what the per-client limit counts
+   */
   @Transactional
-  public void subscribe(String rawEmail) {
+  public void subscribe(String rawEmail, String remoteAddress) {
     String email = rawEmail == null ? "" : rawEmail.strip();
     if (email.length() > 254 || !EMAIL.matcher(email).matches()) {
       throw ProblemException.badRequest("not an email address");
     }
+    String mailbox = Subscriber.mailboxOf(email);
+    String client = SubscriptionClient.of(remoteAddress, config.ipv6PrefixLength());
     Instant now = Instant.now(clock);
-    Subscriber subscriber =
-        Subscriber.findByEmail(email)
-            .orElseGet(
-                () -> {
-                  Subscriber s = new Subscriber();
-                  s.email = email.toLowerCase(Locale.ROOT);
-                  s.token = newToken();
-                  s.createdAt = now;
-                  s.persist();
-                  registry
-                      .counter("clinicalops_rollback_orchestrator_subscriptions_total")
-                      .increment();
-                  return s;
-                });
+    // All replicas: two requests neither pass a limit together nor insert one mailbox twice.
+    Subscriber.getEntityManager()
+        .createNativeQuery("SELECT pg_advisory_xact_lock(:key)")
+        .setParameter("key", SUBSCRIBE_LOCK_KEY)
+        .getSingleResult();
+    // An expired subscription of this mailbox that the purge has not reached yet: this starts anew.
+    Subscriber.deleteUnconfirmedCreatedBefore(mailbox, expiry(now));
+    Optional<Subscriber> known = Subscriber.findByMailbox(mailbox);
+    limits.check(client, known.isEmpty(), now);
+    SubscriptionRequest.record(client, now);
+    Subscriber subscriber = known.orElseGet(() -> create(email, mailbox, now));
     if (subscriber.confirmedAt != null) {
       return;
     }
@@ -89,6 +109,17 @@ public class SubscriptionService {
             + confirmLink(subscriber)
             + "\n\nIf it was not you, ignore this email: without confirmation you get nothing.\n",
         now);
+  }
+
+  private Subscriber create(String email, String mailbox, Instant now) {
+    Subscriber s = new Subscriber();
+    s.email = email;
+    s.mailbox = mailbox;
+    s.token = newToken();
+    s.createdAt = now;
+    s.persist();
+    registry.counter("clinicalops_rollback_orchestrator_subscriptions_total").increment();
+    return s;
   }
 
   /** Confirms the subscription of the token; false when the token is unknown. */
@@ -172,11 +203,21 @@ public class SubscriptionService {
     return statusPage.pageUrl() + "/subscriptions/unsubscribe?token=" + s.token;
   }
 
-  private static java.util.Optional<Subscriber> find(String token) {
+  /**
+   * The subscriber of a token; an unconfirmed one past {@code confirm-within} is as good as gone.
+   */
+  private Optional<Subscriber> find(String token) {
     if (token == null || token.isBlank() || token.length() > 100) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
-    return Subscriber.findByToken(token);
+    Instant expiry = expiry(Instant.now(clock));
+    return Subscriber.findByToken(token)
+        .filter(s -> s.confirmedAt != null || s.createdAt.isAfter(expiry));
+  }
+
+  /** Unconfirmed subscriptions created at or before this instant have expired. */
+  private Instant expiry(Instant now) {
+    return now.minus(config.confirmWithin());
   }
 
   private String newToken() {

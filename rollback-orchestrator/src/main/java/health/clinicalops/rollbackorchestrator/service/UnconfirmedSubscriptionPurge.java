@@ -1,0 +1,63 @@
+package health.clinicalops.rollbackorchestrator.service;
+
+import health.clinicalops.rollbackorchestrator.config.OrchestratorConfig;
+import health.clinicalops.rollbackorchestrator.domain.Subscriber;
+import health.clinicalops.rollbackorchestrator.domain.SubscriptionRequest;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.jboss.logging.Logger;
+
+/**
+ * Deletes the subscriptions not confirmed within {@code subscriptions.confirm-within} (with their
+ * queued emails) and the subscribe requests that no longer count for the hourly limits. Every
+ * replica may run it: deleting twice changes nothing.
+ */
+@ApplicationScoped
+public class UnconfirmedSubscriptionPurge {
+
+  private static final Logger LOG = Logger.getLogger(UnconfirmedSubscriptionPurge.class);
+
+  private final Duration confirmWithin;
+  private final Clock clock;
+  private final Counter purged;
+
+  UnconfirmedSubscriptionPurge(OrchestratorConfig config, Clock clock, MeterRegistry registry) {
+    this.confirmWithin = config.statusPage().subscriptions().confirmWithin();
+    this.clock = clock;
+    this.purged =
+        Counter.builder("clinicalops_rollback_orchestrator_subscriptions_purged")
+            .description("Subscriptions deleted because they were not confirmed in time")
+            .register(registry);
+  }
+
+  @Scheduled(
+      every = "${clinicalops.rollback-orchestrator.status-page.subscriptions.purge-interval:5m}",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+      identity = "unconfirmed-subscription-purge")
+  void onTimer() {
+    try {
+      purge();
+    } catch (RuntimeException e) {
+      LOG.warnf("purge of unconfirmed subscriptions failed, retried later: %s", e.getMessage());
+    }
+  }
+
+  /** Deletes what has expired; returns how many subscriptions. */
+  @Transactional
+  public long purge() {
+    Instant now = Instant.now(clock);
+    long deleted = Subscriber.deleteUnconfirmedCreatedBefore(now.minus(confirmWithin));
+    SubscriptionRequest.deleteBefore(now.minus(SubscriptionLimits.HOUR));
+    if (deleted > 0) {
+      purged.increment(deleted);
+      LOG.infof("deleted %d subscriptions not confirmed within %s", deleted, confirmWithin);
+    }
+    return deleted;
+  }
+}

@@ -32,6 +32,9 @@ public class AuditLogRepository {
   /** Key of the advisory lock all audit-keeper writers take (any constant works). */
   static final long WRITER_LOCK = 0x417564_69744c6fL;
 
+  /** Tries of one write while the connections it gets turn out dead (after a server restart). */
+  private static final int ATTEMPTS_ON_DEAD_CONNECTIONS = 3;
+
   static final String COLUMNS =
       "\"seq\", \"id\", \"userId\", \"action\", \"details\"::text, \"timestamp\", \"ipAddress\","
           + " \"prevHash\", \"hash\", \"recordedAt\"";
@@ -50,17 +53,19 @@ public class AuditLogRepository {
    * database has not answered within {@code database.write-timeout}.
    */
   public int insert(List<AuditRecord> records) throws SQLException {
-    try {
-      return insertOnce(records);
-    } catch (SQLException e) {
-      if (!SqlFailures.isDeadPooledConnection(e)) {
-        throw e;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return insertOnce(records);
+      } catch (SQLException e) {
+        if (attempt == ATTEMPTS_ON_DEAD_CONNECTIONS || !SqlFailures.isDeadPooledConnection(e)) {
+          throw e;
+        }
+        // The pool does not validate on borrow (a hung database would cost each idle connection
+        // its validation timeout): after a restart its connections are dead, so drop the idle ones
+        // and try again; one in use elsewhere meanwhile may come back dead too, hence a few tries.
+        // Idempotent: ids already stored are skipped.
+        dataSource.flush(AgroalDataSource.FlushMode.IDLE);
       }
-      // The pool does not validate on borrow (a hung database would cost each idle connection
-      // its validation timeout): after a restart its idle connections are dead, so drop them all
-      // and try once more on a new one. Idempotent: ids already stored are skipped.
-      dataSource.flush(AgroalDataSource.FlushMode.IDLE);
-      return insertOnce(records);
     }
   }
 

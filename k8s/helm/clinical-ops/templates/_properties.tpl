@@ -21,6 +21,9 @@ so the service's own default applies. Call with (dict "root" $ "name" "<service>
 {{- $_ := set $p (printf "%s.abuse.allowlist" $pre) (join "," $a.allowlist) -}}
 {{- end -}}
 {{- $_ := set $p (printf "%s.abuse.revoke-targeted-accounts" $pre) $a.revokeTargetedAccounts -}}
+{{- $_ := set $p (printf "%s.abuse.max-automatic-revocations" $pre) $a.maxAutomaticRevocations -}}
+{{- $_ := set $p (printf "%s.abuse.revocation-window" $pre) $a.revocationWindow -}}
+{{- $_ := set $p (printf "%s.abuse.attack-expiry" $pre) $a.attackExpiry -}}
 {{- range $policy, $limit := $rb.rateLimits -}}
 {{- $_ := set $p (printf "%s.policies.%s.limit" $pre $policy) $limit.limit -}}
 {{- $_ := set $p (printf "%s.policies.%s.window" $pre $policy) $limit.window -}}
@@ -32,6 +35,10 @@ so the service's own default applies. Call with (dict "root" $ "name" "<service>
 {{- $_ := set $p (printf "%s.overwhelmed.relief.enabled" $pre) $o.relief.enabled -}}
 {{- $_ := set $p (printf "%s.overwhelmed.relief.factor" $pre) $o.relief.factor -}}
 {{- $_ := set $p (printf "%s.overwhelmed.relief.duration" $pre) $o.relief.duration -}}
+{{- if $o.relief.excludedPolicies -}}
+{{- $_ := set $p (printf "%s.overwhelmed.relief.excluded-policies" $pre) (join "," $o.relief.excludedPolicies) -}}
+{{- end -}}
+{{- $_ := set $p (printf "%s.overwhelmed.relief.min-returning-share" $pre) $o.relief.minReturningShare -}}
 {{- else if eq .name "db-sentinel" -}}
 {{- $pre := "clinicalops.db-sentinel" -}}
 {{- $d := $rb.databaseConnectivity -}}
@@ -55,6 +62,7 @@ so the service's own default applies. Call with (dict "root" $ "name" "<service>
 {{- $_ := set $p (printf "%s.probe.warn-ratio" $pre) $l.quotaWarnRatio -}}
 {{- $_ := set $p (printf "%s.probe.incident-ratio" $pre) $l.quotaIncidentRatio -}}
 {{- $_ := set $p (printf "%s.probe.interval" $pre) $l.writeProbeInterval -}}
+{{- $_ := set $p (printf "%s.database.write-timeout" $pre) $l.writeTimeout -}}
 {{- else if eq .name "error-watch" -}}
 {{- $pre := "clinicalops.error-watch" -}}
 {{- $e := $rb.errorRateSpike -}}
@@ -74,6 +82,12 @@ so the service's own default applies. Call with (dict "root" $ "name" "<service>
 {{- $_ := set $p (printf "%s.rollback.cooldown" $pre) $r.cooldown -}}
 {{- $_ := set $p (printf "%s.rollback.max-automatic-per-hour" $pre) $r.maxAutomaticPerHour -}}
 {{- $_ := set $p (printf "%s.rollback.progress-deadline" $pre) $r.progressDeadline -}}
+{{- with $r.backups -}}
+{{- $_ := set $p (printf "%s.database-rollback.backups.max-per-hour-for-services" $pre) .maxPerHourForServices -}}
+{{- $_ := set $p (printf "%s.database-rollback.backups.keep" $pre) .keep -}}
+{{- $_ := set $p (printf "%s.database-rollback.backups.max-age" $pre) .maxAge -}}
+{{- $_ := set $p (printf "%s.database-rollback.backups.min-free-space-bytes" $pre) .minFreeSpaceBytes -}}
+{{- end -}}
 {{- if $root.Values.app.healthUrl -}}
 {{- $_ := set $p (printf "%s.rollback.health-url" $pre) $root.Values.app.healthUrl -}}
 {{- end -}}
@@ -92,6 +106,12 @@ so the service's own default applies. Call with (dict "root" $ "name" "<service>
 {{- $_ := set $p (printf "%s.status-page.refresh-seconds" $pre) $sp.refreshSeconds -}}
 {{- $_ := set $p (printf "%s.status-page.read-only-is-partial-outage" $pre) $sp.readOnlyIsPartialOutage -}}
 {{- $_ := set $p (printf "%s.status-page.notices.after" $pre) $sp.noticeAfter -}}
+{{- with $sp.subscriptions -}}
+{{- $_ := set $p (printf "%s.status-page.subscriptions.max-per-ip-per-hour" $pre) .maxPerIpPerHour -}}
+{{- $_ := set $p (printf "%s.status-page.subscriptions.max-per-hour" $pre) .maxPerHour -}}
+{{- $_ := set $p (printf "%s.status-page.subscriptions.max-unconfirmed" $pre) .maxUnconfirmed -}}
+{{- $_ := set $p (printf "%s.status-page.subscriptions.confirm-within" $pre) .confirmWithin -}}
+{{- end -}}
 {{- range $id, $c := $sp.components -}}
 {{- $_ := set $p (printf "%s.status-page.components.%s.name" $pre $id) $c.name -}}
 {{- $_ := set $p (printf "%s.status-page.components.%s.runbooks" $pre $id) (join "," $c.runbooks) -}}

@@ -7,6 +7,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -42,7 +43,7 @@ public class TokenRegistry {
   }
 
   private void registerDigest(String hex, String role) {
-    String digest = hex == null ? "" : hex.trim().toLowerCase(java.util.Locale.ROOT);
+    String digest = hex == null ? "" : hex.trim().toLowerCase(Locale.ROOT);
     if (!digest.matches("[0-9a-f]{64}")) {
       throw new IllegalArgumentException(
           "an operator token digest must be 64 hex characters (SHA-256), got "

@@ -34,18 +34,8 @@ public class Notice extends OutboxRow {
    * Pending notices of these kinds that are due, oldest first, locked so another replica skips
    * them.
    */
-  @SuppressWarnings("unchecked")
   public static List<Notice> lockDue(Collection<NoticeKind> kinds, Instant now, int limit) {
-    return getEntityManager()
-        .createNativeQuery(
-            "SELECT * FROM rollback_orchestrator.notice"
-                + " WHERE status = 'PENDING' AND kind IN (:kinds) AND next_attempt_at <= :now"
-                + " ORDER BY next_attempt_at, id LIMIT :limit FOR UPDATE SKIP LOCKED",
-            Notice.class)
-        .setParameter("kinds", kinds.stream().map(Enum::name).toList())
-        .setParameter("now", now)
-        .setParameter("limit", limit)
-        .getResultList();
+    return lockDue(Notice.class, "notice", kinds.stream().map(Enum::name).toList(), now, limit);
   }
 
   /** Whether a pending notice of these kinds is due. */

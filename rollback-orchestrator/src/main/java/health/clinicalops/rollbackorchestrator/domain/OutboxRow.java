@@ -7,7 +7,9 @@ import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.MappedSuperclass;
+import jakarta.persistence.Query;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -36,19 +38,33 @@ public abstract class OutboxRow extends PanacheEntityBase {
   public String lastError;
 
   /** Pending rows of {@code table} that are due, locked so that another replica skips them. */
-  @SuppressWarnings("unchecked")
   static <T extends OutboxRow> List<T> lockDue(
       Class<T> type, String table, Instant now, int limit) {
+    return lockDue(type, table, List.of(), now, limit);
+  }
+
+  /**
+   * Pending rows of {@code table} that are due, oldest first, locked so that another replica skips
+   * them; when {@code kinds} is not empty, only rows whose {@code kind} column is one of them.
+   */
+  @SuppressWarnings("unchecked")
+  static <T extends OutboxRow> List<T> lockDue(
+      Class<T> type, String table, Collection<String> kinds, Instant now, int limit) {
     // Panache.getEntityManager: the static one of PanacheEntityBase works only in an @Entity.
-    return Panache.getEntityManager(type)
-        .createNativeQuery(
-            "SELECT * FROM rollback_orchestrator."
-                + table
-                + " WHERE status = 'PENDING' AND next_attempt_at <= :now"
-                + " ORDER BY next_attempt_at, id LIMIT :limit FOR UPDATE SKIP LOCKED",
-            type)
-        .setParameter("now", now)
-        .setParameter("limit", limit)
-        .getResultList();
+    Query query =
+        Panache.getEntityManager(type)
+            .createNativeQuery(
+                "SELECT * FROM rollback_orchestrator."
+                    + table
+                    + " WHERE status = 'PENDING' AND next_attempt_at <= :now"
+                    + (kinds.isEmpty() ? "" : " AND kind IN (:kinds)")
+                    + " ORDER BY next_attempt_at, id LIMIT :limit FOR UPDATE SKIP LOCKED",
+                type)
+            .setParameter("now", now)
+            .setParameter("limit", limit);
+    if (!kinds.isEmpty()) {
+      query.setParameter("kinds", kinds);
+    }
+    return query.getResultList();
   }
 }

@@ -28,7 +28,7 @@ import health.clinicalops.authguard.peers.FakeAuditKeeperResource;
 import health.clinicalops.authguard.peers.FakeRollbackOrchestratorResource;
 import health.clinicalops.authguard.store.StoreKeys;
 import health.clinicalops.opskit.clients.IncidentReport;
-import health.clinicalops.opskit.clients.Runbooks;
+import health.clinicalops.opskit.evidence.Runbooks;
 import health.clinicalops.opskit.clients.Severity;
 import health.clinicalops.testing.PostgresTestResource;
 import health.clinicalops.testing.RedisTestResource;

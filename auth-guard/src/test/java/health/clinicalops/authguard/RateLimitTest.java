@@ -20,7 +20,7 @@ import health.clinicalops.authguard.store.RedisWindowStore;
 import health.clinicalops.authguard.store.ResilientWindowStore;
 import health.clinicalops.authguard.store.StoreKeys;
 import health.clinicalops.opskit.clients.IncidentReport;
-import health.clinicalops.opskit.clients.Runbooks;
+import health.clinicalops.opskit.evidence.Runbooks;
 import health.clinicalops.opskit.clients.Severity;
 import health.clinicalops.opskit.opsstate.OpsStateWatcher;
 import health.clinicalops.opskit.opsstate.OpsStateWriter;

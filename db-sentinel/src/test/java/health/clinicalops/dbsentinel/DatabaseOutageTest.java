@@ -13,7 +13,7 @@ import health.clinicalops.dbsentinel.testsupport.FakeAuditKeeperResource;
 import health.clinicalops.dbsentinel.testsupport.FakeIncidentsResource;
 import health.clinicalops.dbsentinel.testsupport.SentinelDatabasesTestResource;
 import health.clinicalops.opskit.clients.IncidentReport;
-import health.clinicalops.opskit.clients.Runbooks;
+import health.clinicalops.opskit.evidence.Runbooks;
 import health.clinicalops.opskit.clients.Severity;
 import health.clinicalops.opskit.opsstate.Mode;
 import io.quarkus.test.common.WithTestResource;

@@ -7,7 +7,7 @@ import health.clinicalops.auditkeeper.domain.ArchiveResult;
 import health.clinicalops.auditkeeper.domain.VerificationReport;
 import health.clinicalops.opskit.clients.IncidentReport;
 import health.clinicalops.opskit.clients.IncidentReporter;
-import health.clinicalops.opskit.clients.Runbooks;
+import health.clinicalops.opskit.evidence.Runbooks;
 import health.clinicalops.opskit.clients.Severity;
 import health.clinicalops.opskit.durable.DurableFiles;
 import health.clinicalops.opskit.problem.ProblemException;

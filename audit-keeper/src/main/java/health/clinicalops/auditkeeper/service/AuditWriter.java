@@ -7,7 +7,7 @@ import health.clinicalops.auditkeeper.domain.AuditRecord;
 import health.clinicalops.auditkeeper.domain.WriteReceipt;
 import health.clinicalops.opskit.clients.IncidentReport;
 import health.clinicalops.opskit.clients.IncidentReporter;
-import health.clinicalops.opskit.clients.Runbooks;
+import health.clinicalops.opskit.evidence.Runbooks;
 import health.clinicalops.opskit.clients.Severity;
 import health.clinicalops.opskit.problem.ProblemException;
 import io.quarkus.runtime.StartupEvent;

@@ -4,7 +4,7 @@ import health.clinicalops.auditkeeper.domain.ChainProblem;
 import health.clinicalops.auditkeeper.domain.VerificationReport;
 import health.clinicalops.opskit.clients.IncidentReport;
 import health.clinicalops.opskit.clients.IncidentReporter;
-import health.clinicalops.opskit.clients.Runbooks;
+import health.clinicalops.opskit.evidence.Runbooks;
 import health.clinicalops.opskit.clients.Severity;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashMap;

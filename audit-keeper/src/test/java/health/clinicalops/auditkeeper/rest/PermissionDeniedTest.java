@@ -15,7 +15,7 @@ import health.clinicalops.auditkeeper.support.FakeIncidentsResource;
 import health.clinicalops.auditkeeper.support.RestrictedRolePostgresTestResource;
 import health.clinicalops.auditkeeper.support.TempDirectoriesTestResource;
 import health.clinicalops.opskit.clients.IncidentReport;
-import health.clinicalops.opskit.clients.Runbooks;
+import health.clinicalops.opskit.evidence.Runbooks;
 import health.clinicalops.opskit.clients.Severity;
 import health.clinicalops.testing.EmbeddedPostgresServer;
 import health.clinicalops.testing.InjectPostgres;

@@ -11,7 +11,7 @@ import health.clinicalops.authguard.store.ResilientWindowStore;
 import health.clinicalops.opskit.clients.AuditTrail;
 import health.clinicalops.opskit.clients.IncidentReport;
 import health.clinicalops.opskit.clients.IncidentReporter;
-import health.clinicalops.opskit.clients.Runbooks;
+import health.clinicalops.opskit.evidence.Runbooks;
 import health.clinicalops.opskit.clients.Severity;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.InetAddress;

@@ -8,7 +8,7 @@ import health.clinicalops.authguard.repository.BlockRepository;
 import health.clinicalops.opskit.clients.AuditTrail;
 import health.clinicalops.opskit.clients.IncidentReport;
 import health.clinicalops.opskit.clients.IncidentReporter;
-import health.clinicalops.opskit.clients.Runbooks;
+import health.clinicalops.opskit.evidence.Runbooks;
 import health.clinicalops.opskit.clients.Severity;
 import health.clinicalops.opskit.problem.ProblemException;
 import io.quarkus.runtime.ShutdownEvent;

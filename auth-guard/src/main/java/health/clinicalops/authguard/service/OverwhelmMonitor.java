@@ -8,7 +8,7 @@ import health.clinicalops.authguard.store.WindowStats;
 import health.clinicalops.opskit.clients.AuditTrail;
 import health.clinicalops.opskit.clients.IncidentReport;
 import health.clinicalops.opskit.clients.IncidentReporter;
-import health.clinicalops.opskit.clients.Runbooks;
+import health.clinicalops.opskit.evidence.Runbooks;
 import health.clinicalops.opskit.clients.Severity;
 import health.clinicalops.opskit.opsstate.OpsStateWatcher;
 import health.clinicalops.opskit.opsstate.OpsStateWriter;

@@ -9,7 +9,7 @@ import health.clinicalops.dbsentinel.domain.SessionInfo;
 import health.clinicalops.opskit.clients.AuditTrail;
 import health.clinicalops.opskit.clients.IncidentReport;
 import health.clinicalops.opskit.clients.IncidentReporter;
-import health.clinicalops.opskit.clients.Runbooks;
+import health.clinicalops.opskit.evidence.Runbooks;
 import health.clinicalops.opskit.clients.Severity;
 import health.clinicalops.opskit.opsstate.DatabaseTarget;
 import health.clinicalops.opskit.opsstate.Mode;

@@ -1,77 +1,96 @@
 package health.clinicalops.opskit.clients;
 
+import health.clinicalops.opskit.evidence.Evidence;
 import java.time.Instant;
-import java.util.Map;
 import java.util.UUID;
 
 /**
  * What a service sends to rollback-orchestrator's {@code POST /api/v1/incidents}. The first report
- * with a {@code dedupKey} opens an incident; later ones with the same key update it and append
- * {@code step} to its timeline; {@code resolved = true} closes it. {@code reportId} names this one
- * report: the outbox may deliver a report twice (a crash between delivery and bookkeeping), and the
- * receiver applies each id once.
+ * with a {@code dedupKey} opens an incident; later ones with the same key update it (the newest
+ * evidence wins, field by field) and append {@code step} to its timeline; {@code resolved = true}
+ * closes it. {@code suspectedDataBreach} is the "Emergency Escalation" runbook's "data breach
+ * suspected": once a report sets it, the breach contacts are paged as well. {@code reportId} names
+ * this one report: the outbox may deliver a report twice (a crash between delivery and
+ * bookkeeping), and the receiver applies each id once.
+ *
+ * <p>Services do not build reports by hand: ops-kit's {@code RunbookJournal} does.
  */
 public record IncidentReport(
     String dedupKey,
     String runbook,
     Severity severity,
     String title,
-    Map<String, Object> evidence,
+    Evidence evidence,
+    boolean suspectedDataBreach,
     String source,
     Step step,
     boolean resolved,
     String reportId) {
-
-  /**
-   * The evidence key of the "Emergency Escalation" runbook's "data breach suspected": {@code true}
-   * makes rollback-orchestrator page the breach contacts as well.
-   */
-  public static final String SUSPECTED_DATA_BREACH = "suspectedDataBreach";
 
   /** One timeline entry: what was done, by whom, when. */
   public record Step(String action, String detail, String actor, Instant at) {}
 
   public static IncidentReport open(
       String dedupKey,
-      String runbook,
       Severity severity,
       String title,
-      Map<String, Object> evidence,
+      Evidence evidence,
+      boolean suspectedDataBreach,
       String source) {
     return new IncidentReport(
-        dedupKey, runbook, severity, title, Map.copyOf(evidence), source, null, false, newId());
+        dedupKey,
+        evidence.runbook(),
+        severity,
+        title,
+        evidence,
+        suspectedDataBreach,
+        source,
+        null,
+        false,
+        newId());
   }
 
-  public IncidentReport withStep(String action, String detail) {
+  public IncidentReport withStep(Step entry) {
     return new IncidentReport(
         dedupKey,
         runbook,
         severity,
         title,
         evidence,
+        suspectedDataBreach,
         source,
-        new Step(action, detail, source, Instant.now()),
+        entry,
         resolved,
         newId());
   }
 
-  public IncidentReport resolvedBy(String detail) {
+  public IncidentReport resolvedWith(Step entry) {
     return new IncidentReport(
         dedupKey,
         runbook,
         severity,
         title,
         evidence,
+        suspectedDataBreach,
         source,
-        new Step("resolved", detail, source, Instant.now()),
+        entry,
         true,
         newId());
   }
 
-  /** The same report with other evidence (e.g. bounded to fit the receiver's body limit). */
-  public IncidentReport withEvidence(Map<String, Object> replacement) {
+  /** The same report without its evidence (when it could not be sent as it is). */
+  public IncidentReport withoutEvidence() {
     return new IncidentReport(
-        dedupKey, runbook, severity, title, replacement, source, step, resolved, reportId);
+        dedupKey,
+        runbook,
+        severity,
+        title,
+        null,
+        suspectedDataBreach,
+        source,
+        step,
+        resolved,
+        reportId);
   }
 
   /** The same report with an id, when it has none yet. */
@@ -79,7 +98,16 @@ public record IncidentReport(
     return reportId != null
         ? this
         : new IncidentReport(
-            dedupKey, runbook, severity, title, evidence, source, step, resolved, newId());
+            dedupKey,
+            runbook,
+            severity,
+            title,
+            evidence,
+            suspectedDataBreach,
+            source,
+            step,
+            resolved,
+            newId());
   }
 
   private static String newId() {

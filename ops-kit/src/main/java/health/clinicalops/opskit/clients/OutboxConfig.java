@@ -33,8 +33,9 @@ public interface OutboxConfig {
   Duration pollInterval();
 
   /**
-   * Largest evidence of one incident report, as JSON; larger evidence keeps its small entries and
-   * replaces the others by their size, so that a report always fits the receiver's body limit.
+   * Largest evidence of one incident report, as JSON. Evidence records bound their own lists and
+   * texts far below this; a report whose evidence is larger anyway is sent without it (counted and
+   * logged), so that it always fits the receiver's body limit.
    */
   @WithDefault("64K")
   MemorySize maxEvidenceSize();

@@ -1,6 +1,6 @@
 package health.clinicalops.rollbackorchestrator.domain;
 
-import health.clinicalops.opskit.clients.Runbooks;
+import health.clinicalops.opskit.evidence.Runbooks;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import health.clinicalops.opskit.clients.AuditTrail;
-import health.clinicalops.opskit.clients.Runbooks;
+import health.clinicalops.opskit.evidence.Runbooks;
 import health.clinicalops.rollbackorchestrator.domain.Incident;
 import health.clinicalops.rollbackorchestrator.domain.IncidentStep;
 import health.clinicalops.rollbackorchestrator.domain.Postmortem;

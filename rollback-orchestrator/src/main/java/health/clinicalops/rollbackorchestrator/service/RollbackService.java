@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import health.clinicalops.opskit.clients.AuditTrail;
 import health.clinicalops.opskit.clients.IncidentReport;
 import health.clinicalops.opskit.clients.RollbackRequest;
-import health.clinicalops.opskit.clients.Runbooks;
+import health.clinicalops.opskit.evidence.Runbooks;
 import health.clinicalops.opskit.clients.Severity;
 import health.clinicalops.opskit.problem.ProblemException;
 import health.clinicalops.rollbackorchestrator.config.OrchestratorConfig;

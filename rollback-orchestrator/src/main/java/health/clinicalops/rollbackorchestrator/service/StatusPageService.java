@@ -1,6 +1,6 @@
 package health.clinicalops.rollbackorchestrator.service;
 
-import health.clinicalops.opskit.clients.Runbooks;
+import health.clinicalops.opskit.evidence.Runbooks;
 import health.clinicalops.opskit.clients.Severity;
 import health.clinicalops.opskit.opsstate.Mode;
 import health.clinicalops.opskit.opsstate.OpsState;

@@ -1,4 +1,4 @@
-package health.clinicalops.opskit.clients;
+package health.clinicalops.opskit.evidence;
 
 /** The runbook names used in incidents, one per runbook of INCIDENT_RUNBOOKS.md. */
 public final class Runbooks {

@@ -1,0 +1,88 @@
+package health.clinicalops.opskit.journal;
+
+import health.clinicalops.opskit.clients.IncidentReport;
+import health.clinicalops.opskit.clients.Severity;
+import health.clinicalops.opskit.evidence.Evidence;
+import java.util.Map;
+
+/**
+ * One incident of this service, as the journal knows it: its key, severity, title and latest
+ * evidence. Immutable: {@link #withEvidence} and {@link #suspectingDataBreach} give a new handle;
+ * the next report sends what it holds.
+ */
+public final class RunbookIncident {
+
+  private final RunbookJournal journal;
+  private final String dedupKey;
+  private final Severity severity;
+  private final String title;
+  private final Evidence evidence;
+  private final boolean suspectedDataBreach;
+
+  RunbookIncident(
+      RunbookJournal journal,
+      String dedupKey,
+      Severity severity,
+      String title,
+      Evidence evidence,
+      boolean suspectedDataBreach) {
+    this.journal = journal;
+    this.dedupKey = dedupKey;
+    this.severity = severity;
+    this.title = title;
+    this.evidence = evidence;
+    this.suspectedDataBreach = suspectedDataBreach;
+  }
+
+  public String dedupKey() {
+    return dedupKey;
+  }
+
+  public Evidence evidence() {
+    return evidence;
+  }
+
+  /** The same incident with newer evidence (sent with the next report). */
+  public RunbookIncident withEvidence(Evidence newer) {
+    return new RunbookIncident(journal, dedupKey, severity, title, newer, suspectedDataBreach);
+  }
+
+  /**
+   * The same incident with the "Emergency Escalation" runbook's data breach suspected: the breach
+   * contacts are paged as well.
+   */
+  public RunbookIncident suspectingDataBreach() {
+    return new RunbookIncident(journal, dedupKey, severity, title, evidence, true);
+  }
+
+  /** Opens the incident (or updates its evidence) without a step. */
+  public void open() {
+    journal.send(report());
+  }
+
+  /** A step taken: logged, audited and appended to the timeline, in one call. */
+  public void step(String action, String detail) {
+    step(action, detail, Map.of());
+  }
+
+  /** A step taken, with details for its audit event beyond the detail text. */
+  public void step(String action, String detail, Map<String, Object> auditDetails) {
+    journal.step(report(), action, detail, auditDetails, false);
+  }
+
+  /** A step a dry run would have taken: logged, audited and on the timeline as such. */
+  public void dryRunStep(String action, String detail) {
+    journal.step(report(), action, detail, Map.of(), true);
+  }
+
+  /** Resolves the incident: logged, audited, and the timeline's last entry. */
+  public void resolve(String detail) {
+    journal.resolve(report(), detail);
+  }
+
+  /** A new report (with its own id) of what this handle holds. */
+  private IncidentReport report() {
+    return IncidentReport.open(
+        dedupKey, severity, title, evidence, suspectedDataBreach, journal.service());
+  }
+}

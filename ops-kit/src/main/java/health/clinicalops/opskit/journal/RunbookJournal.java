@@ -1,0 +1,147 @@
+package health.clinicalops.opskit.journal;
+
+import health.clinicalops.opskit.clients.AuditEvent;
+import health.clinicalops.opskit.clients.IncidentReport;
+import health.clinicalops.opskit.clients.IncidentReporter;
+import health.clinicalops.opskit.clients.Severity;
+import health.clinicalops.opskit.evidence.Evidence;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+/**
+ * The one way a service records what it does in a runbook. {@link #incident} names an incident;
+ * each {@link RunbookIncident#step} then, in one call, logs the step (a JSON log line with {@code
+ * runbook}, {@code incident} and {@code action} fields), sends it as an audit event and appends it
+ * to the incident's timeline at rollback-orchestrator (opening the incident with the first report).
+ * {@link #record} does the first two for an action outside any incident.
+ *
+ * <p>Both deliveries go through durable outboxes: a step is on disk when the call returns and
+ * survives a restart of this service.
+ */
+@ApplicationScoped
+public class RunbookJournal {
+
+  private static final Logger LOG = Logger.getLogger("health.clinicalops.journal");
+
+  static final String RESOLVED = "resolved";
+  static final String DRY_RUN_PREFIX = "dry-run: would ";
+
+  private final IncidentReporter reporter;
+  private final StepAuditor auditor;
+  private final String service;
+  private final Clock clock;
+
+  RunbookJournal(
+      IncidentReporter reporter,
+      StepAuditor auditor,
+      @ConfigProperty(name = "quarkus.application.name") String service,
+      Clock clock) {
+    this.reporter = reporter;
+    this.auditor = auditor;
+    this.service = service;
+    this.clock = clock;
+  }
+
+  /** This service's name: the actor of its steps and the source of its incidents. */
+  public String service() {
+    return service;
+  }
+
+  /** A dedup key of this service, in the one format of {@link DedupKeys}. */
+  public String dedupKey(String subject, Object... parts) {
+    return DedupKeys.of(service, subject, parts);
+  }
+
+  /**
+   * An incident of this service, identified by {@code dedupKey}. Nothing is sent until its first
+   * step (or {@link RunbookIncident#open}); a handle made again with the same key after a restart
+   * continues the same incident.
+   */
+  public RunbookIncident incident(
+      String dedupKey, Severity severity, String title, Evidence evidence) {
+    return new RunbookIncident(this, dedupKey, severity, title, evidence, false);
+  }
+
+  /** An action outside any incident: logged and audited. */
+  public void record(String action, String detail, Map<String, Object> details) {
+    log(null, action, detail, false);
+    audit(null, action, detail, details, false);
+  }
+
+  /** An action a dry run would have taken, outside any incident: logged and audited as such. */
+  public void recordDryRun(String action, String detail, Map<String, Object> details) {
+    log(null, action, detail, true);
+    audit(null, action, detail, details, true);
+  }
+
+  void send(IncidentReport report) {
+    reporter.report(report);
+  }
+
+  void step(
+      IncidentReport incident,
+      String action,
+      String detail,
+      Map<String, Object> details,
+      boolean dryRun) {
+    log(incident, action, detail, dryRun);
+    audit(incident, action, detail, details, dryRun);
+    reporter.report(
+        incident.withStep(
+            new IncidentReport.Step(
+                dryRun ? DRY_RUN_PREFIX + action : action, detail, service, clock.instant())));
+  }
+
+  void resolve(IncidentReport incident, String detail) {
+    log(incident, "incident." + RESOLVED, detail, false);
+    audit(incident, "incident." + RESOLVED, detail, Map.of(), false);
+    reporter.report(
+        incident.resolvedWith(new IncidentReport.Step(RESOLVED, detail, service, clock.instant())));
+  }
+
+  private void log(IncidentReport incident, String action, String detail, boolean dryRun) {
+    MDC.put("action", action);
+    if (incident != null) {
+      MDC.put("runbook", incident.runbook());
+      MDC.put("incident", incident.dedupKey());
+    }
+    try {
+      LOG.infof("%s%s: %s", dryRun ? "[dry run] would " : "", action, detail);
+    } finally {
+      MDC.remove("action");
+      MDC.remove("runbook");
+      MDC.remove("incident");
+    }
+  }
+
+  private void audit(
+      IncidentReport incident,
+      String action,
+      String detail,
+      Map<String, Object> details,
+      boolean dryRun) {
+    Map<String, Object> all = new LinkedHashMap<>(details);
+    all.put("detail", detail);
+    if (incident != null) {
+      all.put("incident", incident.dedupKey());
+      all.put("runbook", incident.runbook());
+    }
+    if (dryRun) {
+      all.put("dryRun", true);
+    }
+    auditor.audit(
+        new AuditEvent(
+            UUID.randomUUID().toString(),
+            service,
+            dryRun ? action + ".dry-run" : action,
+            all,
+            clock.instant(),
+            null));
+  }
+}

@@ -2,7 +2,6 @@ package health.clinicalops.opskit.journal;
 
 import health.clinicalops.opskit.clients.AuditEvent;
 import health.clinicalops.opskit.clients.IncidentReport;
-import health.clinicalops.opskit.clients.IncidentReporter;
 import health.clinicalops.opskit.clients.Severity;
 import health.clinicalops.opskit.evidence.Evidence;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,17 +31,17 @@ public class RunbookJournal {
   static final String RESOLVED = "resolved";
   static final String DRY_RUN_PREFIX = "dry-run: would ";
 
-  private final IncidentReporter reporter;
+  private final IncidentSink incidents;
   private final StepAuditor auditor;
   private final String service;
   private final Clock clock;
 
   RunbookJournal(
-      IncidentReporter reporter,
+      IncidentSink incidents,
       StepAuditor auditor,
       @ConfigProperty(name = "quarkus.application.name") String service,
       Clock clock) {
-    this.reporter = reporter;
+    this.incidents = incidents;
     this.auditor = auditor;
     this.service = service;
     this.clock = clock;
@@ -81,7 +80,7 @@ public class RunbookJournal {
   }
 
   void send(IncidentReport report) {
-    reporter.report(report);
+    incidents.report(report);
   }
 
   void step(
@@ -92,7 +91,7 @@ public class RunbookJournal {
       boolean dryRun) {
     log(incident, action, detail, dryRun);
     audit(incident, action, detail, details, dryRun);
-    reporter.report(
+    incidents.report(
         incident.withStep(
             new IncidentReport.Step(
                 dryRun ? DRY_RUN_PREFIX + action : action, detail, service, clock.instant())));
@@ -101,7 +100,7 @@ public class RunbookJournal {
   void resolve(IncidentReport incident, String detail) {
     log(incident, "incident." + RESOLVED, detail, false);
     audit(incident, "incident." + RESOLVED, detail, Map.of(), false);
-    reporter.report(
+    incidents.report(
         incident.resolvedWith(new IncidentReport.Step(RESOLVED, detail, service, clock.instant())));
   }
 

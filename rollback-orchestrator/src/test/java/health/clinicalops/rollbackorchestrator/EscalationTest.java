@@ -31,15 +31,20 @@ class EscalationTest {
   @InjectPostgres EmbeddedPostgresServer postgres;
 
   static String open(String severity, String evidence) {
+    return open(severity, evidence, false);
+  }
+
+  static String open(String severity, String evidence, boolean suspectedDataBreach) {
     return given()
         .header("Authorization", SERVICE)
         .contentType(ContentType.JSON)
         .body(
             """
             {"dedupKey":"%s","runbook":"authentication-abuse","severity":"%s",
-             "title":"Credential stuffing","evidence":%s,"source":"auth-guard"}
+             "title":"Credential stuffing","evidence":%s,"suspectedDataBreach":%s,
+             "source":"auth-guard"}
             """
-                .formatted("abuse-" + UUID.randomUUID(), severity, evidence))
+                .formatted("abuse-" + UUID.randomUUID(), severity, evidence, suspectedDataBreach))
         .post("/api/v1/incidents")
         .then()
         .statusCode(201)
@@ -49,7 +54,7 @@ class EscalationTest {
 
   @Test
   void aP1PagesSecurityOnceThenTheCtoOnceWhenUnacknowledged() {
-    String id = open("P1", "{\"failedSignIns\":400}");
+    String id = open("P1", "{\"kind\":\"authentication-abuse\",\"failures\":400}");
     await()
         .atMost(Duration.ofSeconds(2))
         .until(() -> WebhookReceiverResource.count("security-team", id) == 1);
@@ -83,7 +88,7 @@ class EscalationTest {
 
   @Test
   void anAcknowledgedP1StopsEscalating() {
-    String id = open("P1", "{}");
+    String id = open("P1", "{\"kind\":\"authentication-abuse\"}");
     await()
         .atMost(Duration.ofSeconds(2))
         .until(() -> WebhookReceiverResource.count("security-team", id) == 1);
@@ -145,7 +150,7 @@ class EscalationTest {
   @Test
   void aSuspectedBreachPagesTheBreachContactsAndAFailingWebhookIsRetried() {
     WebhookReceiverResource.FAIL_NEXT.set(2);
-    String id = open("P2", "{\"suspectedDataBreach\":true}");
+    String id = open("P2", "{\"kind\":\"authentication-abuse\"}", true);
     await()
         .atMost(Duration.ofSeconds(10))
         .until(

@@ -26,7 +26,7 @@ class IncidentApiTest {
   static String report(String dedupKey, String severity, String extra) {
     return """
         {"dedupKey":"%s","runbook":"audit-log-failure","severity":"%s","title":"Audit writes failing",
-         "evidence":{"failedWrites":12},"source":"audit-keeper"%s}
+         "evidence":{"kind":"audit-log-failure","spoolDepth":12},"source":"audit-keeper"%s}
         """
         .formatted(dedupKey, severity, extra);
   }
@@ -138,7 +138,7 @@ class IncidentApiTest {
         .then()
         .statusCode(200)
         .body("status", equalTo("RESOLVED"))
-        .body("evidence.failedWrites", equalTo(12))
+        .body("evidence.spoolDepth", equalTo(12))
         .body("timeline.action", hasItem("incident.opened"))
         .body("timeline.action", hasItem("spool.started"))
         .body("timeline.find { it.action == 'spool.started' }.at", equalTo("2026-01-16T10:00:00Z"))
@@ -216,6 +216,70 @@ class IncidentApiTest {
         .post("/api/v1/incidents/1/steps")
         .then()
         .statusCode(400);
+  }
+
+  @Test
+  void evidenceMustBeTheRecordOfTheReportsRunbookAndNothingIsStoredOtherwise() {
+    String untyped = "untyped-" + UUID.randomUUID();
+    given()
+        .header("Authorization", SERVICE)
+        .contentType(ContentType.JSON)
+        .body(report(untyped, "P2", "").replace("\"kind\":\"audit-log-failure\",", ""))
+        .post("/api/v1/incidents")
+        .then()
+        .statusCode(400)
+        .contentType(containsString("application/problem+json"));
+    String mismatched = "mismatched-" + UUID.randomUUID();
+    given()
+        .header("Authorization", SERVICE)
+        .contentType(ContentType.JSON)
+        .body(
+            report(mismatched, "P2", "")
+                .replace("audit-log-failure\",\"spoolDepth", "error-rate-spike\",\"spoolDepth"))
+        .post("/api/v1/incidents")
+        .then()
+        .statusCode(400)
+        .contentType(containsString("application/problem+json"))
+        .body("detail", containsString("does not belong to runbook audit-log-failure"));
+    for (String key : new String[] {untyped, mismatched}) {
+      given()
+          .header("Authorization", OPERATOR)
+          .queryParam("limit", 1000)
+          .get("/api/v1/incidents")
+          .then()
+          .statusCode(200)
+          .body("dedupKey", not(hasItem(key)));
+    }
+  }
+
+  @Test
+  void aLaterReportReplacesTheFieldsItCarriesAndKeepsTheOthers() {
+    String key = "merged-" + UUID.randomUUID();
+    String id =
+        given()
+            .header("Authorization", SERVICE)
+            .contentType(ContentType.JSON)
+            .body(report(key, "P3", ""))
+            .post("/api/v1/incidents")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("id");
+    given()
+        .header("Authorization", SERVICE)
+        .contentType(ContentType.JSON)
+        .body(report(key, "P3", "").replace("\"spoolDepth\":12", "\"spooledEvents\":30"))
+        .post("/api/v1/incidents")
+        .then()
+        .statusCode(200);
+    given()
+        .header("Authorization", OPERATOR)
+        .get("/api/v1/incidents/" + id)
+        .then()
+        .statusCode(200)
+        .body("evidence.kind", equalTo("audit-log-failure"))
+        .body("evidence.spoolDepth", equalTo(12))
+        .body("evidence.spooledEvents", equalTo(30));
   }
 
   @Test

@@ -50,7 +50,7 @@ class PostIncidentReportTest {
                     key,
                     "audit-log-failure",
                     "P2",
-                    "{\"cause\":\"permission denied\",\"spoolDepth\":3}",
+                    "{\"kind\":\"audit-log-failure\",\"cause\":\"permission denied\",\"spoolDepth\":3}",
                     ",\"step\":{\"action\":\"audit-keeper.spooling.started\","
                         + "\"detail\":\"events are fsync'd to the local spool\"}"))
             .post("/api/v1/incidents")
@@ -73,7 +73,7 @@ class PostIncidentReportTest {
                 key,
                 "audit-log-failure",
                 "P2",
-                "{\"spooledEvents\":42}",
+                "{\"kind\":\"audit-log-failure\",\"spooledEvents\":42}",
                 ",\"resolved\":true,\"step\":{\"action\":\"resolved\",\"detail\":\"spool drained:"
                     + " 42 spooled events replayed\"}"))
         .post("/api/v1/incidents")
@@ -171,7 +171,7 @@ class PostIncidentReportTest {
                 """
                 {"dedupKey":"%s","runbook":"audit-log-failure","severity":"P2",
                  "title":"<script>alert(1)</script> | forged | cells",
-                 "evidence":{"cause":"<img src=x onerror=alert(2)>\\nsecond line"},
+                 "evidence":{"kind":"audit-log-failure","cause":"<img src=x onerror=alert(2)>\\nsecond line"},
                  "source":"audit-keeper",
                  "step":{"action":"spooling","detail":"a & b <b>bold</b>"}}
                 """

@@ -257,7 +257,7 @@ class ProcessRestartIT {
             "/api/v1/incidents",
             SERVICE,
             "{\"dedupKey\":\"it-abuse\",\"runbook\":\"authentication-abuse\",\"severity\":\"P1\","
-                + "\"title\":\"Credential stuffing\",\"evidence\":{},\"source\":\"auth-guard\"}");
+                + "\"title\":\"Credential stuffing\",\"evidence\":{\"kind\":\"authentication-abuse\"},\"source\":\"auth-guard\"}");
     assertEquals(201, opened.statusCode(), opened.body());
     String incident = JSON.readTree(opened.body()).get("id").asText();
     await().atMost(Duration.ofSeconds(5)).until(() -> pages("security-team", incident) == 1);

@@ -65,7 +65,7 @@ final class StatusFixtures {
             """
             {"dedupKey":"%s","runbook":"%s","severity":"%s",
              "title":"Credential stuffing from %s against %s",
-             "evidence":{"ip":"%s","username":"%s","failedSignIns":412},"source":"auth-guard",
+             "evidence":%s,"source":"auth-guard",
              "step":{"action":"ip.blocked","detail":"blocked %s for 15m","actor":"auth-guard"}}
             """
                 .formatted(
@@ -74,14 +74,28 @@ final class StatusFixtures {
                     severity,
                     SECRET_IP,
                     SECRET_USER,
-                    SECRET_IP,
-                    SECRET_USER,
+                    evidenceWithSecrets(runbook),
                     SECRET_IP))
         .post("/api/v1/incidents")
         .then()
         .statusCode(201)
         .extract()
         .path("id");
+  }
+
+  /** Evidence of the runbook's own kind with the IP and username in its fields. */
+  private static String evidenceWithSecrets(String runbook) {
+    String fields =
+        switch (runbook) {
+          case "authentication-abuse" -> "\"ip\":\"%s\",\"username\":\"%s\",\"failures\":412";
+          case "database-connectivity-loss" -> "\"detail\":\"%s\",\"username\":\"%s\"";
+          case "audit-log-failure" -> "\"cause\":\"%s\",\"databaseUser\":\"%s\"";
+          case "error-rate-spike" -> "\"decision\":\"%s\",\"databaseCause\":\"%s\"";
+          case "rate-limit-overwhelmed" ->
+              "\"policy\":\"%s\",\"topKeys\":[{\"key\":\"%s\",\"responses429\":9}]";
+          default -> "\"deployment\":\"%s\",\"reason\":\"%s\"";
+        };
+    return ("{\"kind\":\"" + runbook + "\"," + fields + "}").formatted(SECRET_IP, SECRET_USER);
   }
 
   static void publicUpdate(String id, String status, String message) {

@@ -32,6 +32,34 @@ public record RollbackEvidence(
     error = Bounded.text(error);
   }
 
+  /** A rollback as requested: what, from and to which revision, why. */
+  public static RollbackEvidence requested(
+      long rollbackId,
+      String deployment,
+      long fromRevision,
+      long toRevision,
+      String kind,
+      String reason) {
+    return new RollbackEvidence(
+        rollbackId, deployment, fromRevision, toRevision, kind, reason, null, null, null, null);
+  }
+
+  /** Only the rollback's id: a step adds nothing else to what the incident knows. */
+  public static RollbackEvidence of(long rollbackId) {
+    return new RollbackEvidence(rollbackId, null, null, null, null, null, null, null, null, null);
+  }
+
+  public static RollbackEvidence succeeded(long rollbackId) {
+    return new RollbackEvidence(
+        rollbackId, null, null, null, null, null, "succeeded", null, null, null);
+  }
+
+  public static RollbackEvidence failed(
+      long rollbackId, String failedStep, String error, boolean maintenanceOn) {
+    return new RollbackEvidence(
+        rollbackId, null, null, null, null, null, "failed", failedStep, error, maintenanceOn);
+  }
+
   @Override
   public String runbook() {
     return Runbooks.ROLLBACK_DEPLOYMENT;

@@ -1,5 +1,6 @@
 package health.clinicalops.rollbackorchestrator.service;
 
+import health.clinicalops.opskit.ServiceNames;
 import health.clinicalops.opskit.security.Roles;
 import health.clinicalops.rollbackorchestrator.domain.StepKind;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -8,7 +9,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 public record Actor(String name, boolean person) {
 
   /** rollback-orchestrator itself, for its own automated steps. */
-  public static final Actor SELF = new Actor("rollback-orchestrator", false);
+  public static final Actor SELF = new Actor(ServiceNames.ROLLBACK_ORCHESTRATOR, false);
 
   public static Actor of(SecurityIdentity identity) {
     return new Actor(identity.getPrincipal().getName(), identity.hasRole(Roles.OPERATOR));

@@ -140,7 +140,7 @@ public class EscalationService {
             now)
         .persist();
     audit.record(
-        "rollback-orchestrator",
+        Actor.SELF.name(),
         "incident.paged",
         Map.of(
             "incidentId",

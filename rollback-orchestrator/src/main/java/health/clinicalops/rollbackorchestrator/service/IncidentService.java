@@ -1,8 +1,5 @@
 package health.clinicalops.rollbackorchestrator.service;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import health.clinicalops.opskit.clients.AuditTrail;
 import health.clinicalops.opskit.clients.IncidentRef;
 import health.clinicalops.opskit.clients.IncidentReport;
@@ -13,7 +10,6 @@ import health.clinicalops.rollbackorchestrator.domain.IncidentStatus;
 import health.clinicalops.rollbackorchestrator.domain.IncidentStep;
 import health.clinicalops.rollbackorchestrator.domain.Page;
 import health.clinicalops.rollbackorchestrator.domain.PublicUpdate;
-import health.clinicalops.rollbackorchestrator.domain.StepKind;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,7 +20,6 @@ import jakarta.validation.constraints.NotNull;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -37,14 +32,9 @@ import java.util.Optional;
 @ApplicationScoped
 public class IncidentService {
 
-  /** Evidence key that marks a suspected data breach (pages the breach contacts at once). */
-  public static final String BREACH_EVIDENCE_KEY = IncidentReport.SUSPECTED_DATA_BREACH;
-
-  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
-
   private final EscalationService escalation;
   private final AuditTrail audit;
-  private final ObjectMapper mapper;
+  private final IncidentEvidence evidence;
   private final Clock clock;
   private final MeterRegistry registry;
   private final Event<PublicStatusChanged> publicStatusChanged;
@@ -52,14 +42,14 @@ public class IncidentService {
   IncidentService(
       EscalationService escalation,
       AuditTrail audit,
-      ObjectMapper mapper,
+      IncidentEvidence evidence,
       Clock clock,
       MeterRegistry registry,
       Event<PublicStatusChanged> publicStatusChanged) {
     this.publicStatusChanged = publicStatusChanged;
     this.escalation = escalation;
     this.audit = audit;
-    this.mapper = mapper;
+    this.evidence = evidence;
     this.clock = clock;
     this.registry = registry;
   }
@@ -158,8 +148,8 @@ public class IncidentService {
     incident.title = report.title();
     incident.source = report.source();
     incident.status = IncidentStatus.OPEN;
-    incident.evidence = toJson(report.evidence() == null ? Map.of() : report.evidence());
-    incident.breachSuspected = isBreach(report.evidence());
+    incident.evidence = evidence.merge(null, report.evidence());
+    incident.breachSuspected = report.suspectedDataBreach();
     incident.openedAt = now;
     incident.updatedAt = now;
     incident.persist();
@@ -180,7 +170,7 @@ public class IncidentService {
             report.runbook())
         .increment();
     audit.record(
-        "rollback-orchestrator",
+        Actor.SELF.name(),
         "incident.opened",
         Map.of(
             "incidentId", incident.id,
@@ -198,11 +188,7 @@ public class IncidentService {
   }
 
   private void update(Incident incident, IncidentReport report, Actor actor, Instant now) {
-    Map<String, Object> evidence = new LinkedHashMap<>(fromJson(incident.evidence));
-    if (report.evidence() != null) {
-      evidence.putAll(report.evidence());
-    }
-    incident.evidence = toJson(evidence);
+    incident.evidence = evidence.merge(incident.evidence, report.evidence());
     incident.updatedAt = now;
     if (report.severity().compareTo(incident.severity) < 0) {
       Severity before = incident.severity;
@@ -219,7 +205,7 @@ public class IncidentService {
         escalation.start(incident, now);
       }
     }
-    if (!incident.breachSuspected && isBreach(report.evidence())) {
+    if (!incident.breachSuspected && report.suspectedDataBreach()) {
       incident.breachSuspected = true;
       escalation.pageBreachContacts(incident, now);
     }
@@ -361,20 +347,6 @@ public class IncidentService {
             });
   }
 
-  /** Appends a step of rollback-orchestrator's own work (rollbacks, maintenance) to a timeline. */
-  @Transactional
-  public void recordOwnStep(long incidentId, String action, String detail) {
-    Incident.<Incident>findByIdOptional(incidentId)
-        .ifPresent(
-            incident -> {
-              Instant now = Instant.now(clock);
-              IncidentStep.of(
-                      incidentId, action, detail, Actor.SELF.name(), StepKind.AUTOMATED, now)
-                  .persist();
-              incident.updatedAt = now;
-            });
-  }
-
   @Transactional
   public Optional<IncidentView> find(long id) {
     return Incident.<Incident>findByIdOptional(id).map(this::view);
@@ -429,7 +401,7 @@ public class IncidentService {
             .toList();
     return new IncidentView(
         summary(i),
-        fromJson(i.evidence),
+        evidence.view(i.evidence),
         i.acknowledgedBy,
         i.resolvedBy,
         i.escalationLevel,
@@ -464,29 +436,12 @@ public class IncidentService {
     if (report.dedupKey().length() > 500 || report.title().length() > 1000) {
       throw ProblemException.badRequest("dedupKey (500) or title (1000) too long");
     }
-  }
-
-  private static boolean isBreach(Map<String, Object> evidence) {
-    if (evidence == null) {
-      return false;
-    }
-    Object flag = evidence.get(BREACH_EVIDENCE_KEY);
-    return Boolean.TRUE.equals(flag) || "true".equalsIgnoreCase(String.valueOf(flag));
-  }
-
-  private String toJson(Map<String, Object> evidence) {
-    try {
-      return mapper.writeValueAsString(evidence);
-    } catch (JsonProcessingException e) {
-      throw ProblemException.badRequest("evidence is not serialisable: " + e.getOriginalMessage());
-    }
-  }
-
-  private Map<String, Object> fromJson(String json) {
-    try {
-      return json == null ? Map.of() : mapper.readValue(json, MAP);
-    } catch (JsonProcessingException e) {
-      return Map.of("unreadable", json);
+    if (report.evidence() != null && !report.evidence().runbook().equals(report.runbook())) {
+      throw ProblemException.badRequest(
+          "evidence of kind "
+              + report.evidence().runbook()
+              + " does not belong to runbook "
+              + report.runbook());
     }
   }
 }

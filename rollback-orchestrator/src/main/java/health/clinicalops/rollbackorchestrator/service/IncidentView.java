@@ -1,16 +1,16 @@
 package health.clinicalops.rollbackorchestrator.service;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import com.fasterxml.jackson.databind.JsonNode;
 import health.clinicalops.rollbackorchestrator.domain.PageStatus;
 import health.clinicalops.rollbackorchestrator.domain.StepKind;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 /** One incident with its whole timeline and the pages sent for it. */
 public record IncidentView(
     @JsonUnwrapped IncidentSummary incident,
-    Map<String, Object> evidence,
+    JsonNode evidence,
     String acknowledgedBy,
     String resolvedBy,
     int escalationLevel,

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import health.clinicalops.opskit.clients.AuditTrail;
+import health.clinicalops.opskit.evidence.AuditFailureEvidence;
 import health.clinicalops.opskit.evidence.Runbooks;
 import health.clinicalops.rollbackorchestrator.domain.Incident;
 import health.clinicalops.rollbackorchestrator.domain.IncidentStep;
@@ -30,7 +31,6 @@ import java.util.Set;
 @ApplicationScoped
 public class PostIncidentReportService {
 
-  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
   private static final TypeReference<List<String>> LIST = new TypeReference<>() {};
 
   /** Timeline entries that record the incident's bookkeeping, not a response step. */
@@ -45,11 +45,14 @@ public class PostIncidentReportService {
           "escalated");
 
   private final ObjectMapper mapper;
+  private final IncidentEvidence evidence;
   private final AuditTrail audit;
   private final Clock clock;
 
-  PostIncidentReportService(ObjectMapper mapper, AuditTrail audit, Clock clock) {
+  PostIncidentReportService(
+      ObjectMapper mapper, IncidentEvidence evidence, AuditTrail audit, Clock clock) {
     this.mapper = mapper;
+    this.evidence = evidence;
     this.audit = audit;
     this.clock = clock;
   }
@@ -268,9 +271,14 @@ public class PostIncidentReportService {
   }
 
   private void appendComplianceExport(StringBuilder md, Incident incident) {
-    Map<String, Object> evidence = evidence(incident);
-    Object spooledAtOpening = evidence.get("spoolDepth");
-    Object replayed = evidence.get("spooledEvents");
+    Optional<AuditFailureEvidence> reported =
+        evidence
+            .read(incident.evidence)
+            .filter(AuditFailureEvidence.class::isInstance)
+            .map(AuditFailureEvidence.class::cast);
+    Long spooledAtOpening = reported.map(AuditFailureEvidence::spoolDepth).orElse(null);
+    Long replayed = reported.map(AuditFailureEvidence::spooledEvents).orElse(null);
+    String cause = reported.map(AuditFailureEvidence::cause).orElse("not reported");
     md.append("\n## Compliance export (audit log failure)\n\n")
         .append("For the compliance officer (runbook: \"Report to compliance officer\"). Counts as")
         .append(" audit-keeper reported them in the incident's evidence.\n\n")
@@ -280,7 +288,7 @@ public class PostIncidentReportService {
         .append(" |\n| Audit writes restored | ")
         .append(incident.resolvedAt == null ? "not yet" : incident.resolvedAt.toString())
         .append(" |\n| Cause | ")
-        .append(cell(String.valueOf(evidence.getOrDefault("cause", "not reported"))))
+        .append(cell(cause))
         .append(" |\n| Events in the spool when the incident opened | ")
         .append(spooledAtOpening == null ? "not reported" : spooledAtOpening)
         .append(" |\n| Spooled events replayed into \"AuditLog\" | ")
@@ -294,14 +302,6 @@ public class PostIncidentReportService {
                 ? "unknown until the spool is drained"
                 : "none reported (every spooled event was replayed in order)")
         .append(" |\n");
-  }
-
-  private Map<String, Object> evidence(Incident incident) {
-    try {
-      return incident.evidence == null ? Map.of() : mapper.readValue(incident.evidence, MAP);
-    } catch (JsonProcessingException e) {
-      return Map.of();
-    }
   }
 
   private List<String> followUps(Postmortem postmortem) {

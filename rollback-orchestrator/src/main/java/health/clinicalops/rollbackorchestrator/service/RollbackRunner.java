@@ -3,10 +3,10 @@ package health.clinicalops.rollbackorchestrator.service;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import health.clinicalops.opskit.clients.AuditTrail;
-import health.clinicalops.opskit.clients.IncidentReport;
-import health.clinicalops.opskit.evidence.Runbooks;
 import health.clinicalops.opskit.clients.Severity;
+import health.clinicalops.opskit.evidence.RollbackEvidence;
+import health.clinicalops.opskit.journal.RunbookIncident;
+import health.clinicalops.opskit.journal.RunbookJournal;
 import health.clinicalops.opskit.opsstate.Mode;
 import health.clinicalops.rollbackorchestrator.config.OrchestratorConfig;
 import health.clinicalops.rollbackorchestrator.domain.Rollback;
@@ -23,7 +23,6 @@ import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -50,8 +49,7 @@ public class RollbackRunner {
   private final AppDatabase database;
   private final BackupFiles backupFiles;
   private final MaintenanceService maintenance;
-  private final IncidentService incidents;
-  private final AuditTrail audit;
+  private final RunbookJournal journal;
   private final OrchestratorConfig config;
   private final ObjectMapper mapper;
   private final Clock clock;
@@ -72,8 +70,7 @@ public class RollbackRunner {
       AppDatabase database,
       BackupFiles backupFiles,
       MaintenanceService maintenance,
-      IncidentService incidents,
-      AuditTrail audit,
+      RunbookJournal journal,
       OrchestratorConfig config,
       ObjectMapper mapper,
       Clock clock,
@@ -83,8 +80,7 @@ public class RollbackRunner {
     this.database = database;
     this.backupFiles = backupFiles;
     this.maintenance = maintenance;
-    this.incidents = incidents;
-    this.audit = audit;
+    this.journal = journal;
     this.config = config;
     this.mapper = mapper;
     this.clock = clock;
@@ -211,14 +207,14 @@ public class RollbackRunner {
         return;
       }
       QuarkusTransaction.requiringNew().run(() -> advance(s, outcome));
+      String action = "rollback." + s.step().name().toLowerCase();
+      Map<String, Object> details = Map.of("rollbackId", id, "step", s.step().name());
       if (s.incidentId() != null) {
-        incidents.recordOwnStep(
-            s.incidentId(), "rollback." + s.step().name().toLowerCase(), outcome.detail());
+        incident(s, Severity.P2, "Rollback of " + s.deployment(), RollbackEvidence.of(s.id()))
+            .step(action, outcome.detail(), details);
+      } else {
+        journal.record(action, outcome.detail(), details);
       }
-      audit.record(
-          Actor.SELF.name(),
-          "rollback.step",
-          Map.of("rollbackId", id, "step", s.step().name(), "detail", outcome.detail()));
     }
   }
 
@@ -416,19 +412,18 @@ public class RollbackRunner {
     registry
         .counter("clinicalops_rollback_orchestrator_rollbacks_total", "outcome", "succeeded")
         .increment();
-    audit.record(Actor.SELF.name(), "rollback.succeeded", Map.of("rollbackId", s.id()));
+    String detail = "rollback " + s.id() + " to revision " + s.toRevision() + " succeeded";
     if (s.incidentId() != null) {
-      incidents.report(
-          IncidentReport.open(
-                  "rollback-" + s.id(),
-                  Runbooks.ROLLBACK_DEPLOYMENT,
-                  Severity.P2,
-                  "Rollback of " + s.deployment(),
-                  Map.of("rollbackId", s.id(), "outcome", "succeeded"),
-                  Actor.SELF.name())
-              .resolvedBy("rollback " + s.id() + " to revision " + s.toRevision() + " succeeded"),
-          Actor.SELF);
+      incident(s, Severity.P2, "Rollback of " + s.deployment(), RollbackEvidence.succeeded(s.id()))
+          .resolve(detail);
+    } else {
+      journal.record("rollback.succeeded", detail, Map.of("rollbackId", s.id()));
     }
+  }
+
+  private RunbookIncident incident(
+      Snapshot s, Severity severity, String title, RollbackEvidence evidence) {
+    return journal.incident(journal.dedupKey("rollback", s.id()), severity, title, evidence);
   }
 
   private void fail(Snapshot s, String message) {
@@ -445,30 +440,18 @@ public class RollbackRunner {
     registry
         .counter("clinicalops_rollback_orchestrator_rollbacks_total", "outcome", "failed")
         .increment();
-    Map<String, Object> details = new HashMap<>();
-    details.put("rollbackId", s.id());
-    details.put("step", s.step().name());
-    details.put("error", detail);
-    audit.record(Actor.SELF.name(), "rollback.failed", details);
-    Map<String, Object> evidence = new LinkedHashMap<>();
-    evidence.put("rollbackId", s.id());
-    evidence.put("failedStep", s.step().name());
-    evidence.put("error", detail);
-    evidence.put("maintenanceOn", maintenanceOn);
+    Map<String, Object> details = Map.of("rollbackId", s.id(), "step", s.step().name());
     try {
-      incidents.report(
-          new IncidentReport(
-              "rollback-" + s.id(),
-              Runbooks.ROLLBACK_DEPLOYMENT,
-              maintenanceOn ? Severity.P0 : Severity.P1,
-              "Rollback of " + s.deployment() + " failed at " + s.step(),
-              evidence,
-              Actor.SELF.name(),
-              new IncidentReport.Step(
-                  "rollback.failed", detail, Actor.SELF.name(), Instant.now(clock)),
-              false,
-              null),
-          Actor.SELF);
+      if (s.incidentId() != null) {
+        incident(
+                s,
+                maintenanceOn ? Severity.P0 : Severity.P1,
+                "Rollback of " + s.deployment() + " failed at " + s.step(),
+                RollbackEvidence.failed(s.id(), s.step().name(), detail, maintenanceOn))
+            .step("rollback.failed", detail, details);
+      } else {
+        journal.record("rollback.failed", detail, details);
+      }
     } catch (RuntimeException e) {
       LOG.errorf(e, "rollback %d: the failure could not be added to its incident", s.id());
     }

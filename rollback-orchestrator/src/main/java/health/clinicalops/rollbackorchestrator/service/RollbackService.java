@@ -4,12 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import health.clinicalops.opskit.clients.AuditTrail;
-import health.clinicalops.opskit.clients.IncidentReport;
 import health.clinicalops.opskit.clients.RollbackRequest;
-import health.clinicalops.opskit.evidence.Runbooks;
 import health.clinicalops.opskit.clients.Severity;
+import health.clinicalops.opskit.evidence.RollbackEvidence;
+import health.clinicalops.opskit.journal.RunbookJournal;
 import health.clinicalops.opskit.problem.ProblemException;
 import health.clinicalops.rollbackorchestrator.config.OrchestratorConfig;
+import health.clinicalops.rollbackorchestrator.domain.Incident;
 import health.clinicalops.rollbackorchestrator.domain.Rollback;
 import health.clinicalops.rollbackorchestrator.domain.RollbackKind;
 import health.clinicalops.rollbackorchestrator.domain.RollbackStatus;
@@ -46,7 +47,7 @@ public class RollbackService {
   private final ReleaseHistory history;
   private final AppDatabase database;
   private final RollbackRunner runner;
-  private final IncidentService incidents;
+  private final RunbookJournal journal;
   private final AuditTrail audit;
   private final OrchestratorConfig config;
   private final KubernetesClient client;
@@ -57,7 +58,7 @@ public class RollbackService {
       ReleaseHistory history,
       AppDatabase database,
       RollbackRunner runner,
-      IncidentService incidents,
+      RunbookJournal journal,
       AuditTrail audit,
       OrchestratorConfig config,
       KubernetesClient client,
@@ -66,7 +67,7 @@ public class RollbackService {
     this.history = history;
     this.database = database;
     this.runner = runner;
-    this.incidents = incidents;
+    this.journal = journal;
     this.audit = audit;
     this.config = config;
     this.client = client;
@@ -196,29 +197,25 @@ public class RollbackService {
       Release target,
       RollbackKind kind,
       Actor actor) {
-    Map<String, Object> evidence = new HashMap<>();
-    evidence.put("rollbackId", id);
-    evidence.put("deployment", request.deployment());
-    evidence.put("fromRevision", current.revision());
-    evidence.put("toRevision", target.revision());
-    evidence.put("kind", kind.name());
-    evidence.put("reason", request.reason());
-    IncidentService.ReportOutcome outcome =
-        incidents.report(
-            IncidentReport.open(
-                    "rollback-" + id,
-                    Runbooks.ROLLBACK_DEPLOYMENT,
-                    Severity.P2,
-                    "Rollback of " + request.deployment() + " to revision " + target.revision(),
-                    evidence,
-                    Actor.SELF.name())
-                .withStep("rollback.requested", "by " + actor.name() + ": " + request.reason()),
-            Actor.SELF);
+    String key = journal.dedupKey("rollback", id);
+    journal
+        .incident(
+            key,
+            Severity.P2,
+            "Rollback of " + request.deployment() + " to revision " + target.revision(),
+            RollbackEvidence.requested(
+                id,
+                request.deployment(),
+                current.revision(),
+                target.revision(),
+                kind.name(),
+                request.reason()))
+        .step("rollback.accepted", "requested by " + actor.name() + ": " + request.reason());
     QuarkusTransaction.requiringNew()
         .run(
             () -> {
               Rollback rollback = Rollback.findById(id);
-              rollback.incidentId = Long.valueOf(outcome.ref().id());
+              rollback.incidentId = Incident.findOpenByDedupKey(key).map(i -> i.id).orElse(null);
             });
   }
 

@@ -1,7 +1,7 @@
 package health.clinicalops.rollbackorchestrator.service;
 
-import health.clinicalops.opskit.evidence.Runbooks;
 import health.clinicalops.opskit.clients.Severity;
+import health.clinicalops.opskit.evidence.Runbooks;
 import health.clinicalops.opskit.opsstate.Mode;
 import health.clinicalops.opskit.opsstate.OpsState;
 import health.clinicalops.rollbackorchestrator.config.OrchestratorConfig;

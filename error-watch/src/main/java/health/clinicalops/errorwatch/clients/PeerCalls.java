@@ -4,7 +4,6 @@ import health.clinicalops.opskit.clients.RollbackRequest;
 import io.smallrye.faulttolerance.api.CircuitBreakerName;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.temporal.ChronoUnit;
-import java.util.Map;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Fallback;
 import org.eclipse.microprofile.faulttolerance.Retry;
@@ -46,7 +45,7 @@ public class PeerCalls {
   @Retry(maxRetries = 2, delay = 300, jitter = 100)
   @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 5000)
   @CircuitBreakerName("rollback-orchestrator-rollbacks")
-  public Map<String, Object> requestRollback(RollbackRequest request) {
+  public RollbackAnswer requestRollback(RollbackRequest request) {
     return rollbacks.requestRollback(request);
   }
 }

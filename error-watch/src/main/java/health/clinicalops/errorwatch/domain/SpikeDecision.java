@@ -1,6 +1,6 @@
 package health.clinicalops.errorwatch.domain;
 
-import java.util.Map;
+import health.clinicalops.opskit.evidence.ErrorSpikeEvidence;
 
 /**
  * The decision made once per alert, with its evidence.
@@ -11,4 +11,4 @@ import java.util.Map;
  * @param evidence what the decision rests on
  */
 public record SpikeDecision(
-    Cause cause, String summary, boolean rollbackRequested, Map<String, Object> evidence) {}
+    Cause cause, String summary, boolean rollbackRequested, ErrorSpikeEvidence evidence) {}

@@ -5,18 +5,16 @@ import health.clinicalops.errorwatch.domain.AlertState;
 import health.clinicalops.errorwatch.domain.AlertStatus;
 import health.clinicalops.errorwatch.domain.Counts;
 import health.clinicalops.errorwatch.domain.SpikeDecision;
-import health.clinicalops.opskit.clients.IncidentReport;
-import health.clinicalops.opskit.clients.IncidentReporter;
-import health.clinicalops.opskit.evidence.Runbooks;
 import health.clinicalops.opskit.clients.Severity;
+import health.clinicalops.opskit.evidence.ErrorSpikeEvidence;
+import health.clinicalops.opskit.evidence.Runbooks;
+import health.clinicalops.opskit.journal.RunbookJournal;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
@@ -38,7 +36,7 @@ public class AlertEvaluator {
   private final ErrorWindows windows;
   private final AlertStore store;
   private final SpikeDiagnosis diagnosis;
-  private final IncidentReporter incidents;
+  private final RunbookJournal journal;
   private final Clock clock;
   private final Counter fired;
   private final AtomicInteger statusGauge;
@@ -53,14 +51,14 @@ public class AlertEvaluator {
       ErrorWindows windows,
       AlertStore store,
       SpikeDiagnosis diagnosis,
-      IncidentReporter incidents,
+      RunbookJournal journal,
       Clock clock,
       MeterRegistry registry) {
     this.config = config;
     this.windows = windows;
     this.store = store;
     this.diagnosis = diagnosis;
-    this.incidents = incidents;
+    this.journal = journal;
     this.clock = clock;
     this.fired =
         Counter.builder("clinicalops_error_watch_alerts_fired")
@@ -239,25 +237,25 @@ public class AlertEvaluator {
   private void decide() {
     double ratio = lastRatio;
     SpikeDecision decision = diagnosis.decide(state.pendingSince(), state.firingSince(), ratio);
-    Map<String, Object> evidence = new LinkedHashMap<>(decision.evidence());
-    evidence.put("alertId", state.alertId().toString());
-    evidence.put("cause", decision.cause().name());
-    evidence.put("decision", decision.summary());
-    evidence.put("rollbackRequested", decision.rollbackRequested());
-    evidence.values().removeIf(v -> v == null);
-    incidents.report(
-        IncidentReport.open(
-                dedupKey(state.alertId()),
-                Runbooks.ERROR_RATE_SPIKE,
-                Severity.P2,
-                String.format(
-                    "Error rate spike: %.1f%% errors for %s (%s)",
-                    100 * ratio,
-                    config.alert().duration(),
-                    decision.cause().name().toLowerCase().replace('_', '-')),
-                evidence,
-                SpikeDiagnosis.ACTOR)
-            .withStep("decision." + decision.cause().name().toLowerCase(), decision.summary()));
+    ErrorSpikeEvidence evidence =
+        decision
+            .evidence()
+            .withDecision(
+                state.alertId().toString(),
+                decision.cause().name(),
+                decision.summary(),
+                decision.rollbackRequested());
+    journal
+        .incident(
+            dedupKey(state.alertId()),
+            Severity.P2,
+            String.format(
+                "Error rate spike: %.1f%% errors for %s (%s)",
+                100 * ratio,
+                config.alert().duration(),
+                decision.cause().name().toLowerCase().replace('_', '-')),
+            evidence)
+        .step("decision." + decision.cause().name().toLowerCase(), decision.summary());
     state =
         new AlertState(
             state.status(),
@@ -287,20 +285,18 @@ public class AlertEvaluator {
     } catch (SQLException e) {
       LOG.errorf("error-watch: alert resolution not stored: %s", e.getMessage());
     }
-    incidents.report(
-        IncidentReport.open(
-                dedupKey(alertId),
-                Runbooks.ERROR_RATE_SPIKE,
-                Severity.P2,
-                "Error rate spike resolved",
-                Map.of("alertId", alertId.toString(), "resolvedAt", at.toString()),
-                SpikeDiagnosis.ACTOR)
-            .resolvedBy(detail));
-    LOG.infof("error-watch: alert %s resolved: %s", alertId, detail);
+    journal
+        .incident(
+            dedupKey(alertId),
+            Severity.P2,
+            "Error rate spike resolved",
+            ErrorSpikeEvidence.resolved(alertId.toString(), at))
+        .resolve(detail);
   }
 
-  static String dedupKey(UUID alertId) {
-    return "error-watch:error-rate-spike:" + alertId;
+  /** One incident per alert. */
+  String dedupKey(UUID alertId) {
+    return journal.dedupKey(Runbooks.ERROR_RATE_SPIKE, alertId);
   }
 
   private boolean ensureLoaded() {

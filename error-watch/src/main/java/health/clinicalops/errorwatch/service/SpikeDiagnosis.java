@@ -2,14 +2,17 @@ package health.clinicalops.errorwatch.service;
 
 import health.clinicalops.errorwatch.clients.DatabaseStatus;
 import health.clinicalops.errorwatch.clients.PeerCalls;
+import health.clinicalops.errorwatch.clients.RollbackAnswer;
 import health.clinicalops.errorwatch.config.ErrorWatchConfig;
 import health.clinicalops.errorwatch.config.ErrorWatchConfig.RollbackMode;
 import health.clinicalops.errorwatch.domain.Cause;
 import health.clinicalops.errorwatch.domain.Deploy;
 import health.clinicalops.errorwatch.domain.FingerprintStats;
 import health.clinicalops.errorwatch.domain.SpikeDecision;
-import health.clinicalops.opskit.clients.AuditTrail;
 import health.clinicalops.opskit.clients.RollbackRequest;
+import health.clinicalops.opskit.evidence.ErrorSpikeEvidence;
+import health.clinicalops.opskit.evidence.ErrorSpikeEvidence.TopError;
+import health.clinicalops.opskit.journal.RunbookJournal;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -33,13 +36,12 @@ import org.jboss.logging.Logger;
 public class SpikeDiagnosis {
 
   private static final Logger LOG = Logger.getLogger(SpikeDiagnosis.class);
-  static final String ACTOR = "error-watch";
 
   private final ErrorWatchConfig config;
   private final ErrorWindows windows;
   private final DeployRegistry deploys;
   private final PeerCalls peers;
-  private final AuditTrail auditTrail;
+  private final RunbookJournal journal;
   private final List<Pattern> thirdParty;
 
   SpikeDiagnosis(
@@ -47,12 +49,12 @@ public class SpikeDiagnosis {
       ErrorWindows windows,
       DeployRegistry deploys,
       PeerCalls peers,
-      AuditTrail auditTrail) {
+      RunbookJournal journal) {
     this.config = config;
     this.windows = windows;
     this.deploys = deploys;
     this.peers = peers;
-    this.auditTrail = auditTrail;
+    this.journal = journal;
     this.thirdParty =
         config.decision().thirdPartyPatterns().stream().map(Pattern::compile).toList();
   }
@@ -68,28 +70,21 @@ public class SpikeDiagnosis {
         windows.topErrors(
             spikeStart.toEpochMilli(), firedAt.toEpochMilli(), settings.topFingerprints());
     long topCount = top.stream().mapToLong(FingerprintStats::count).sum();
-    Map<String, Object> evidence = new LinkedHashMap<>();
-    evidence.put("errorRatio", ratio);
-    evidence.put("spikeStartedAt", spikeStart.toString());
-    evidence.put("firedAt", firedAt.toString());
-    evidence.put("threshold", config.alert().threshold());
-
     DatabaseStatus database = peers.databaseStatus();
-    evidence.put("databaseState", database.state());
-    evidence.put("databaseCause", String.valueOf(database.cause()));
 
     Optional<Deploy> deploy = Optional.empty();
+    String deploysUnreadable = null;
     try {
       deploy =
           deploys.latestBetween(
               pendingSince.minus(settings.deployCorrelationWindow()), pendingSince);
     } catch (SQLException e) {
       LOG.warnf("error-watch: deploys unreadable, deciding without them: %s", e.getMessage());
-      evidence.put("deploysUnreadable", e.getMessage());
+      deploysUnreadable = e.getMessage();
     }
     long newCount = 0;
     long thirdPartyCount = 0;
-    List<Map<String, Object>> topEvidence = new ArrayList<>();
+    List<TopError> topErrors = new ArrayList<>();
     for (FingerprintStats stats : top) {
       Long first = windows.firstSeen(stats.fingerprint());
       boolean isNew =
@@ -97,18 +92,27 @@ public class SpikeDiagnosis {
       boolean external = thirdParty.stream().anyMatch(p -> p.matcher(stats.fingerprint()).find());
       newCount += isNew ? stats.count() : 0;
       thirdPartyCount += external ? stats.count() : 0;
-      Map<String, Object> row = new LinkedHashMap<>();
-      row.put("fingerprint", stats.fingerprint());
-      row.put("count", stats.count());
-      row.put("firstSeenEver", first == null ? null : Instant.ofEpochMilli(first).toString());
-      row.put("newSinceDeploy", isNew);
-      row.put("namesThirdParty", external);
-      row.put("endpoints", stats.endpoints());
-      row.put("sample", stats.sample());
-      topEvidence.add(row);
+      topErrors.add(
+          new TopError(
+              stats.fingerprint(),
+              stats.count(),
+              first == null ? null : Instant.ofEpochMilli(first),
+              isNew,
+              external,
+              busiestFirst(stats.endpoints()),
+              stats.sample()));
     }
-    evidence.put("topErrors", topEvidence);
-    deploy.ifPresent(d -> evidence.put("deploy", describe(d)));
+    ErrorSpikeEvidence evidence =
+        ErrorSpikeEvidence.observed(
+            ratio,
+            spikeStart,
+            firedAt,
+            config.alert().threshold(),
+            database.state(),
+            database.cause(),
+            deploysUnreadable,
+            topErrors,
+            deploy.map(SpikeDiagnosis::describe).orElse(null));
 
     if (database.isDown()) {
       return new SpikeDecision(
@@ -150,7 +154,7 @@ public class SpikeDiagnosis {
     return Long.valueOf(revision);
   }
 
-  private SpikeDecision rollback(Deploy deploy, double ratio, Map<String, Object> evidence) {
+  private SpikeDecision rollback(Deploy deploy, double ratio, ErrorSpikeEvidence evidence) {
     RollbackMode mode = config.decision().rollbackMode();
     String reason =
         String.format(
@@ -163,18 +167,31 @@ public class SpikeDiagnosis {
             revisionNumber(deploy.previousRevision()),
             reason,
             mode == RollbackMode.recommend);
-    evidence.put("rollbackMode", mode.name());
     Map<String, Object> audit = new LinkedHashMap<>();
     audit.put("deployment", deploy.app());
     audit.put("fromRevision", String.valueOf(deploy.revision()));
     audit.put("toRevision", String.valueOf(deploy.previousRevision()));
     audit.put("mode", mode.name());
     audit.put("reason", reason);
+    String rollbackOf =
+        "rollback of "
+            + deploy.app()
+            + " revision "
+            + deploy.revision()
+            + " to "
+            + (request.toRevision() == null
+                ? "its last stable revision"
+                : "revision " + request.toRevision());
     try {
-      Map<String, Object> answer = peers.requestRollback(request);
-      evidence.put("rollback", answer == null ? Map.of() : answer);
+      RollbackAnswer answer = peers.requestRollback(request);
+      String id = answer == null ? null : answer.id();
+      String status = answer == null ? null : answer.status();
       audit.put("outcome", "requested");
-      auditTrail.record(ACTOR, "rollback.requested", audit);
+      audit.put("rollbackId", String.valueOf(id));
+      journal.record(
+          "rollback.requested",
+          rollbackOf + " requested (" + mode + "): rollback " + id + " " + status,
+          audit);
       return new SpikeDecision(
           Cause.SUSPECT_DEPLOYMENT,
           "suspect deployment "
@@ -185,12 +202,11 @@ public class SpikeDiagnosis {
               + mode
               + ")",
           true,
-          evidence);
+          evidence.withRollback(mode.name(), id, status, null));
     } catch (RuntimeException e) {
-      LOG.warnf("error-watch: rollback request for %s failed: %s", deploy.app(), e.getMessage());
-      evidence.put("rollbackFailure", String.valueOf(e.getMessage()));
       audit.put("outcome", "failed: " + e.getMessage());
-      auditTrail.record(ACTOR, "rollback.request-failed", audit);
+      journal.record(
+          "rollback.request-failed", rollbackOf + " not requested: " + e.getMessage(), audit);
       return new SpikeDecision(
           Cause.SUSPECT_DEPLOYMENT,
           "suspect deployment "
@@ -199,20 +215,28 @@ public class SpikeDiagnosis {
               + deploy.revision()
               + ": the rollback request failed, roll back by hand (Rollback runbook)",
           false,
-          evidence);
+          evidence.withRollback(mode.name(), null, null, String.valueOf(e.getMessage())));
     }
   }
 
-  static Map<String, Object> describe(Deploy d) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("id", d.id().toString());
-    m.put("app", d.app());
-    m.put("image", String.valueOf(d.image()));
-    m.put("revision", String.valueOf(d.revision()));
-    m.put("release", String.valueOf(d.release()));
-    m.put("previousRevision", String.valueOf(d.previousRevision()));
-    m.put("deployedAt", d.deployedAt().toString());
-    m.put("source", d.source());
-    return m;
+  /** The evidence keeps the first endpoints of a fingerprint: these should be its busiest. */
+  private static Map<String, Long> busiestFirst(Map<String, Long> endpoints) {
+    Map<String, Long> sorted = new LinkedHashMap<>();
+    endpoints.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+    return sorted;
+  }
+
+  static ErrorSpikeEvidence.Deploy describe(Deploy d) {
+    return new ErrorSpikeEvidence.Deploy(
+        d.id().toString(),
+        d.app(),
+        d.image(),
+        d.revision(),
+        d.release(),
+        d.previousRevision(),
+        d.deployedAt(),
+        d.source());
   }
 }

@@ -1,6 +1,7 @@
 package health.clinicalops.errorwatch.service;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,10 +11,12 @@ import health.clinicalops.errorwatch.config.ErrorWatchConfig;
 import health.clinicalops.errorwatch.domain.AlertStatus;
 import health.clinicalops.errorwatch.testsupport.FakePeersResource;
 import health.clinicalops.errorwatch.testsupport.LogTraffic;
+import health.clinicalops.opskit.clients.AuditEvent;
 import health.clinicalops.opskit.clients.IncidentReport;
-import health.clinicalops.opskit.clients.IncidentReporter;
 import health.clinicalops.opskit.clients.RollbackRequest;
 import health.clinicalops.opskit.clients.Severity;
+import health.clinicalops.opskit.evidence.ErrorSpikeEvidence;
+import health.clinicalops.opskit.journal.RunbookJournal;
 import health.clinicalops.testing.PostgresTestResource;
 import health.clinicalops.testing.TestClock;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -24,6 +27,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,7 +59,8 @@ class SpikeDecisionTest {
   @Inject AlertStore store;
   @Inject ErrorWatchConfig config;
   @Inject SpikeDiagnosis diagnosis;
-  @Inject IncidentReporter incidents;
+  @Inject RunbookJournal journal;
+  @Inject CircuitBreakerMaintenance breakers;
   @Inject MeterRegistry registry;
   @Inject Clock clock;
   @Inject KubernetesClient kubernetes;
@@ -75,6 +80,7 @@ class SpikeDecisionTest {
     evaluator.evaluate();
     assertEquals(AlertStatus.OK, evaluator.state().status());
     FakePeersResource.reset();
+    breakers.resetAll();
   }
 
   @AfterEach
@@ -125,13 +131,82 @@ class SpikeDecisionTest {
     IncidentReport incident = awaitIncident();
     assertEquals(Severity.P2, incident.severity());
     assertEquals("error-rate-spike", incident.runbook());
-    assertEquals("SUSPECT_DEPLOYMENT", incident.evidence().get("cause"));
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(
-            () ->
-                FakePeersResource.AUDIT.stream()
-                    .anyMatch(e -> e.action().equals("rollback.requested")));
+    assertEquals(
+        "error-watch/error-rate-spike/" + evaluator.state().alertId(), incident.dedupKey());
+    assertEquals("decision.suspect_deployment", incident.step().action());
+    assertEquals("error-watch", incident.step().actor());
+    ErrorSpikeEvidence evidence = (ErrorSpikeEvidence) incident.evidence();
+    assertEquals(evaluator.state().alertId().toString(), evidence.alertId());
+    assertEquals("SUSPECT_DEPLOYMENT", evidence.cause());
+    assertEquals(incident.step().detail(), evidence.decision());
+    assertEquals(true, evidence.rollbackRequested());
+    assertEquals("recommend", evidence.rollbackMode());
+    assertThat(evidence.rollbackId()).matches("[0-9]+");
+    assertEquals("AWAITING_APPROVAL", evidence.rollbackStatus());
+    assertEquals(null, evidence.rollbackFailure());
+    assertEquals("healthy", evidence.databaseState());
+    assertEquals("8", evidence.deploy().revision());
+    assertEquals("7", evidence.deploy().previousRevision());
+    assertThat(evidence.topErrors())
+        .anySatisfy(
+            error -> {
+              assertThat(error.fingerprint()).contains("spike alpha");
+              assertThat(error.newSinceDeploy()).isTrue();
+              assertThat(error.endpoints()).isNotEmpty();
+            });
+
+    AuditEvent requested = awaitAudit("rollback.requested", "rollbackId", evidence.rollbackId());
+    assertEquals("error-watch", requested.userId());
+    assertThat(requested.details())
+        .containsEntry("deployment", "clinical-app")
+        .containsEntry("fromRevision", "8")
+        .containsEntry("toRevision", "7")
+        .containsEntry("mode", "recommend")
+        .containsEntry("outcome", "requested");
+    AuditEvent decided = awaitAudit("decision.suspect_deployment", "incident", incident.dedupKey());
+    assertEquals("error-watch", decided.userId());
+    assertThat(decided.details())
+        .containsEntry("incident", incident.dedupKey())
+        .containsEntry("runbook", "error-rate-spike")
+        .containsEntry("detail", evidence.decision());
+  }
+
+  @Test
+  void aRollbackRequestThatFailsLeavesTheRollbackToAPerson() {
+    FakePeersResource.REFUSE_ROLLBACKS.set(true);
+    deploy(base.plus(Duration.ofMinutes(20)), "41", "40");
+    ingest(
+        new LogTraffic()
+            .add(base, Duration.ofMinutes(20), 0.02, 20, OLD_ERRORS)
+            .add(
+                base.plus(Duration.ofMinutes(20)),
+                Duration.ofMinutes(10),
+                0.25,
+                20,
+                List.of("TypeError: notes is undefined in spike lambda"))
+            .ndjson());
+    for (int minute = 21; minute <= 27; minute++) {
+      evaluateAt(base.plus(Duration.ofMinutes(minute)));
+    }
+    assertEquals(AlertStatus.FIRING, evaluator.state().status());
+
+    IncidentReport incident = awaitIncident();
+    assertEquals("decision.suspect_deployment", incident.step().action());
+    assertThat(incident.step().detail()).contains("roll back by hand");
+    ErrorSpikeEvidence evidence = (ErrorSpikeEvidence) incident.evidence();
+    assertEquals("SUSPECT_DEPLOYMENT", evidence.cause());
+    assertEquals(false, evidence.rollbackRequested());
+    assertEquals("recommend", evidence.rollbackMode());
+    assertEquals(null, evidence.rollbackId());
+    assertThat(evidence.rollbackFailure()).contains("409");
+
+    AuditEvent failed = awaitAudit("rollback.request-failed", "toRevision", "40");
+    assertEquals("error-watch", failed.userId());
+    assertThat(failed.details())
+        .containsEntry("deployment", "clinical-app")
+        .containsEntry("toRevision", "40")
+        .containsEntry("mode", "recommend");
+    assertThat(String.valueOf(failed.details().get("outcome"))).startsWith("failed: ");
   }
 
   @Test
@@ -154,8 +229,13 @@ class SpikeDecisionTest {
     }
     assertEquals(AlertStatus.FIRING, evaluator.state().status());
     IncidentReport incident = awaitIncident();
-    assertEquals("DATABASE", incident.evidence().get("cause"));
-    assertEquals(false, incident.evidence().get("rollbackRequested"));
+    assertEquals("decision.database", incident.step().action());
+    ErrorSpikeEvidence evidence = (ErrorSpikeEvidence) incident.evidence();
+    assertEquals("DATABASE", evidence.cause());
+    assertEquals(false, evidence.rollbackRequested());
+    assertEquals("down", evidence.databaseState());
+    assertEquals("network", evidence.databaseCause());
+    assertEquals(null, evidence.rollbackMode());
     assertTrue(FakePeersResource.ROLLBACKS.isEmpty());
   }
 
@@ -243,7 +323,7 @@ class SpikeDecisionTest {
             new ErrorWindows(config.windows().bucket().toMillis()),
             store,
             diagnosis,
-            incidents,
+            journal,
             clock,
             registry);
     assertEquals(AlertStatus.FIRING, restarted.state().status());
@@ -274,7 +354,10 @@ class SpikeDecisionTest {
       evaluateAt(base.plus(Duration.ofMinutes(minute)));
     }
     assertEquals(AlertStatus.FIRING, evaluator.state().status());
-    assertEquals("THIRD_PARTY", awaitIncident().evidence().get("cause"));
+    ErrorSpikeEvidence evidence = (ErrorSpikeEvidence) awaitIncident().evidence();
+    assertEquals("THIRD_PARTY", evidence.cause());
+    assertThat(evidence.topErrors())
+        .anySatisfy(error -> assertThat(error.namesThirdParty()).isTrue());
     assertTrue(FakePeersResource.ROLLBACKS.isEmpty());
   }
 
@@ -556,7 +639,7 @@ class SpikeDecisionTest {
           }
         };
     return new AlertEvaluator(
-        burnConfig, burnWindows, store, diagnosis, incidents, clock, new SimpleMeterRegistry());
+        burnConfig, burnWindows, store, diagnosis, journal, clock, new SimpleMeterRegistry());
   }
 
   private void ingestInto(ErrorWindows burnWindows, LogTraffic traffic) {
@@ -570,7 +653,8 @@ class SpikeDecisionTest {
 
   /** Ends the second evaluator's alert and waits until its incident is closed at the peer. */
   private void resolveAndDrain(AlertEvaluator burnEvaluator) {
-    String dedupKey = AlertEvaluator.dedupKey(burnEvaluator.state().alertId());
+    var alertId = burnEvaluator.state().alertId();
+    String dedupKey = burnEvaluator.dedupKey(alertId);
     assertTrue(burnEvaluator.resolveManually("test", "burn-rate test done"));
     await()
         .atMost(Duration.ofSeconds(10))
@@ -578,6 +662,18 @@ class SpikeDecisionTest {
             () ->
                 FakePeersResource.INCIDENTS.stream()
                     .anyMatch(r -> r.dedupKey().equals(dedupKey) && r.resolved()));
+    IncidentReport resolution =
+        FakePeersResource.INCIDENTS.stream()
+            .filter(r -> r.dedupKey().equals(dedupKey) && r.resolved())
+            .findFirst()
+            .orElseThrow();
+    assertEquals("resolved", resolution.step().action());
+    assertEquals("resolved by test: burn-rate test done", resolution.step().detail());
+    ErrorSpikeEvidence evidence = (ErrorSpikeEvidence) resolution.evidence();
+    assertEquals(alertId.toString(), evidence.alertId());
+    assertEquals(clock.instant(), evidence.resolvedAt());
+    AuditEvent audited = awaitAudit("incident.resolved", "incident", dedupKey);
+    assertEquals("resolved by test: burn-rate test done", audited.details().get("detail"));
   }
 
   private void deploy(Instant at, String revision, String previous) {
@@ -628,9 +724,28 @@ class SpikeDecisionTest {
     }
   }
 
+  /**
+   * The audit event with {@code action} whose details have {@code key: value} (audit events of
+   * earlier tests may still arrive).
+   */
+  private AuditEvent awaitAudit(String action, String key, String value) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(FakePeersResource.AUDIT)
+                    .filteredOn(e -> e.action().equals(action))
+                    .extracting(e -> e.details().get(key))
+                    .contains(value));
+    return FakePeersResource.AUDIT.stream()
+        .filter(e -> e.action().equals(action) && value.equals(e.details().get(key)))
+        .findFirst()
+        .orElseThrow();
+  }
+
   /** The incident opened for the current alert (reports of earlier alerts may still arrive). */
   private IncidentReport awaitIncident() {
-    String dedupKey = AlertEvaluator.dedupKey(evaluator.state().alertId());
+    String dedupKey = evaluator.dedupKey(evaluator.state().alertId());
     await()
         .atMost(Duration.ofSeconds(10))
         .until(

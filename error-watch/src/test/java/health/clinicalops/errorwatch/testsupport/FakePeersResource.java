@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -29,19 +31,35 @@ public class FakePeersResource {
   public static final List<IncidentReport> INCIDENTS = new CopyOnWriteArrayList<>();
   public static final List<AuditEvent> AUDIT = new CopyOnWriteArrayList<>();
   public static final AtomicReference<String> DATABASE_STATE = new AtomicReference<>("healthy");
+  public static final AtomicBoolean REFUSE_ROLLBACKS = new AtomicBoolean();
+  private static final AtomicLong ROLLBACK_IDS = new AtomicLong();
 
   public static void reset() {
     ROLLBACKS.clear();
     INCIDENTS.clear();
     AUDIT.clear();
     DATABASE_STATE.set("healthy");
+    REFUSE_ROLLBACKS.set(false);
   }
 
   @POST
   @Path("/rollbacks")
   public Response rollback(RollbackRequest request) {
     ROLLBACKS.add(request);
-    return Response.accepted(Map.of("id", UUID.randomUUID().toString(), "status", "accepted"))
+    if (REFUSE_ROLLBACKS.get()) {
+      return Response.status(Response.Status.CONFLICT)
+          .entity(Map.of("title", "a rollback of " + request.deployment() + " is running"))
+          .build();
+    }
+    // The part of rollback-orchestrator's RollbackView that error-watch reads.
+    return Response.accepted(
+            Map.of(
+                "id",
+                ROLLBACK_IDS.incrementAndGet(),
+                "deployment",
+                request.deployment(),
+                "status",
+                request.approvalRequired() ? "AWAITING_APPROVAL" : "RUNNING"))
         .build();
   }
 

@@ -31,11 +31,52 @@ public record ErrorSpikeEvidence(
     Deploy deploy,
     String rollbackMode,
     String rollbackId,
+    String rollbackStatus,
     String rollbackFailure)
     implements Evidence {
 
   /** Fingerprints kept: each carries a sample and its endpoints, so fewer than other lists. */
   public static final int TOP_ERRORS = 10;
+
+  /** Without the rollback's status (the fields as they were before it was added). */
+  public ErrorSpikeEvidence(
+      String alertId,
+      String cause,
+      String decision,
+      Boolean rollbackRequested,
+      Instant resolvedAt,
+      Double errorRatio,
+      Instant spikeStartedAt,
+      Instant firedAt,
+      Double threshold,
+      String databaseState,
+      String databaseCause,
+      String deploysUnreadable,
+      List<TopError> topErrors,
+      Deploy deploy,
+      String rollbackMode,
+      String rollbackId,
+      String rollbackFailure) {
+    this(
+        alertId,
+        cause,
+        decision,
+        rollbackRequested,
+        resolvedAt,
+        errorRatio,
+        spikeStartedAt,
+        firedAt,
+        threshold,
+        databaseState,
+        databaseCause,
+        deploysUnreadable,
+        topErrors,
+        deploy,
+        rollbackMode,
+        rollbackId,
+        null,
+        rollbackFailure);
+  }
 
   public ErrorSpikeEvidence {
     alertId = Bounded.name(alertId);
@@ -47,12 +88,118 @@ public record ErrorSpikeEvidence(
     topErrors = Bounded.list(topErrors, TOP_ERRORS);
     rollbackMode = Bounded.name(rollbackMode);
     rollbackId = Bounded.name(rollbackId);
+    rollbackStatus = Bounded.name(rollbackStatus);
     rollbackFailure = Bounded.text(rollbackFailure);
   }
 
   @Override
   public String runbook() {
     return Runbooks.ERROR_RATE_SPIKE;
+  }
+
+  /** What a spike looked like when it fired (steps 2 and 3), before anything was decided. */
+  public static ErrorSpikeEvidence observed(
+      double errorRatio,
+      Instant spikeStartedAt,
+      Instant firedAt,
+      double threshold,
+      String databaseState,
+      String databaseCause,
+      String deploysUnreadable,
+      List<TopError> topErrors,
+      Deploy deploy) {
+    return new ErrorSpikeEvidence(
+        null,
+        null,
+        null,
+        null,
+        null,
+        errorRatio,
+        spikeStartedAt,
+        firedAt,
+        threshold,
+        databaseState,
+        databaseCause,
+        deploysUnreadable,
+        topErrors,
+        deploy,
+        null,
+        null,
+        null,
+        null);
+  }
+
+  /** What the resolution of alert {@code alertId} reports. */
+  public static ErrorSpikeEvidence resolved(String alertId, Instant resolvedAt) {
+    return new ErrorSpikeEvidence(
+        alertId,
+        null,
+        null,
+        null,
+        resolvedAt,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null);
+  }
+
+  /**
+   * This evidence with the rollback asked for in {@code mode}: rollback-orchestrator's id and
+   * status for it, or why asking failed.
+   */
+  public ErrorSpikeEvidence withRollback(String mode, String id, String status, String failure) {
+    return new ErrorSpikeEvidence(
+        alertId,
+        cause,
+        decision,
+        rollbackRequested,
+        resolvedAt,
+        errorRatio,
+        spikeStartedAt,
+        firedAt,
+        threshold,
+        databaseState,
+        databaseCause,
+        deploysUnreadable,
+        topErrors,
+        deploy,
+        mode,
+        id,
+        status,
+        failure);
+  }
+
+  /** This evidence with the decision taken about alert {@code alertId} (step 4). */
+  public ErrorSpikeEvidence withDecision(
+      String alertId, String cause, String decision, boolean rollbackRequested) {
+    return new ErrorSpikeEvidence(
+        alertId,
+        cause,
+        decision,
+        rollbackRequested,
+        resolvedAt,
+        errorRatio,
+        spikeStartedAt,
+        firedAt,
+        threshold,
+        databaseState,
+        databaseCause,
+        deploysUnreadable,
+        topErrors,
+        deploy,
+        rollbackMode,
+        rollbackId,
+        rollbackStatus,
+        rollbackFailure);
   }
 
   /** One error fingerprint of the spike's window. */

@@ -38,46 +38,6 @@ public record ErrorSpikeEvidence(
   /** Fingerprints kept: each carries a sample and its endpoints, so fewer than other lists. */
   public static final int TOP_ERRORS = 10;
 
-  /** Without the rollback's status (the fields as they were before it was added). */
-  public ErrorSpikeEvidence(
-      String alertId,
-      String cause,
-      String decision,
-      Boolean rollbackRequested,
-      Instant resolvedAt,
-      Double errorRatio,
-      Instant spikeStartedAt,
-      Instant firedAt,
-      Double threshold,
-      String databaseState,
-      String databaseCause,
-      String deploysUnreadable,
-      List<TopError> topErrors,
-      Deploy deploy,
-      String rollbackMode,
-      String rollbackId,
-      String rollbackFailure) {
-    this(
-        alertId,
-        cause,
-        decision,
-        rollbackRequested,
-        resolvedAt,
-        errorRatio,
-        spikeStartedAt,
-        firedAt,
-        threshold,
-        databaseState,
-        databaseCause,
-        deploysUnreadable,
-        topErrors,
-        deploy,
-        rollbackMode,
-        rollbackId,
-        null,
-        rollbackFailure);
-  }
-
   public ErrorSpikeEvidence {
     alertId = Bounded.name(alertId);
     cause = Bounded.name(cause);

@@ -4,6 +4,7 @@ import health.clinicalops.opskit.clients.IncidentReport;
 import health.clinicalops.opskit.clients.Severity;
 import health.clinicalops.opskit.evidence.Evidence;
 import java.util.Map;
+import org.jboss.logging.Logger;
 
 /**
  * One incident of this service, as the journal knows it: its key, severity, title and latest
@@ -67,12 +68,17 @@ public final class RunbookIncident {
 
   /** A step taken, with details for its audit event beyond the detail text. */
   public void step(String action, String detail, Map<String, Object> auditDetails) {
-    journal.step(report(), action, detail, auditDetails, false);
+    journal.step(report(), action, detail, auditDetails, false, Logger.Level.INFO);
+  }
+
+  /** A step that failed and leaves work to a person: like {@link #step}, logged at WARN. */
+  public void stepFailed(String action, String detail, Map<String, Object> auditDetails) {
+    journal.step(report(), action, detail, auditDetails, false, Logger.Level.WARN);
   }
 
   /** A step a dry run would have taken: logged, audited and on the timeline as such. */
   public void dryRunStep(String action, String detail) {
-    journal.step(report(), action, detail, Map.of(), true);
+    journal.step(report(), action, detail, Map.of(), true, Logger.Level.INFO);
   }
 
   /** Resolves the incident: logged, audited, and the timeline's last entry. */

@@ -69,13 +69,22 @@ public class RunbookJournal {
 
   /** An action outside any incident: logged and audited. */
   public void record(String action, String detail, Map<String, Object> details) {
-    log(null, action, detail, false);
+    log(null, action, detail, false, Logger.Level.INFO);
+    audit(null, action, detail, details, false);
+  }
+
+  /**
+   * An action outside any incident that failed and leaves work to a person: logged at WARN and
+   * audited.
+   */
+  public void recordFailure(String action, String detail, Map<String, Object> details) {
+    log(null, action, detail, false, Logger.Level.WARN);
     audit(null, action, detail, details, false);
   }
 
   /** An action a dry run would have taken, outside any incident: logged and audited as such. */
   public void recordDryRun(String action, String detail, Map<String, Object> details) {
-    log(null, action, detail, true);
+    log(null, action, detail, true, Logger.Level.INFO);
     audit(null, action, detail, details, true);
   }
 
@@ -88,8 +97,9 @@ public class RunbookJournal {
       String action,
       String detail,
       Map<String, Object> details,
-      boolean dryRun) {
-    log(incident, action, detail, dryRun);
+      boolean dryRun,
+      Logger.Level level) {
+    log(incident, action, detail, dryRun, level);
     audit(incident, action, detail, details, dryRun);
     incidents.report(
         incident.withStep(
@@ -98,20 +108,21 @@ public class RunbookJournal {
   }
 
   void resolve(IncidentReport incident, String detail) {
-    log(incident, "incident." + RESOLVED, detail, false);
+    log(incident, "incident." + RESOLVED, detail, false, Logger.Level.INFO);
     audit(incident, "incident." + RESOLVED, detail, Map.of(), false);
     incidents.report(
         incident.resolvedWith(new IncidentReport.Step(RESOLVED, detail, service, clock.instant())));
   }
 
-  private void log(IncidentReport incident, String action, String detail, boolean dryRun) {
+  private void log(
+      IncidentReport incident, String action, String detail, boolean dryRun, Logger.Level level) {
     MDC.put("action", action);
     if (incident != null) {
       MDC.put("runbook", incident.runbook());
       MDC.put("incident", incident.dedupKey());
     }
     try {
-      LOG.infof("%s%s: %s", dryRun ? "[dry run] would " : "", action, detail);
+      LOG.logf(level, "%s%s: %s", dryRun ? "[dry run] would " : "", action, detail);
     } finally {
       MDC.remove("action");
       MDC.remove("runbook");

@@ -43,7 +43,7 @@ class IncidentReporterDeliveryTest {
   private static ErrorSpikeEvidence spike(double ratio, List<TopError> topErrors) {
     return new ErrorSpikeEvidence(
         null, null, null, null, null, ratio, null, null, 0.1, null, null, null, topErrors, null,
-        null, null, null);
+        null, null, null, null);
   }
 
   @Test

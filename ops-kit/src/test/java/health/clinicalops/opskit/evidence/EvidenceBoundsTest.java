@@ -101,6 +101,7 @@ class EvidenceBoundsTest {
             new ErrorSpikeEvidence.Deploy(HUGE, HUGE, HUGE, HUGE, HUGE, HUGE, AT, HUGE),
             HUGE,
             HUGE,
+            HUGE,
             HUGE),
         new RollbackEvidence(1L, HUGE, 1L, 1L, HUGE, HUGE, HUGE, HUGE, HUGE, true));
   }

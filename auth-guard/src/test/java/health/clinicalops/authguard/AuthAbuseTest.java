@@ -27,9 +27,11 @@ import health.clinicalops.authguard.config.AuthGuardConfig;
 import health.clinicalops.authguard.peers.FakeAuditKeeperResource;
 import health.clinicalops.authguard.peers.FakeRollbackOrchestratorResource;
 import health.clinicalops.authguard.store.StoreKeys;
+import health.clinicalops.opskit.clients.AuditEvent;
 import health.clinicalops.opskit.clients.IncidentReport;
-import health.clinicalops.opskit.evidence.Runbooks;
 import health.clinicalops.opskit.clients.Severity;
+import health.clinicalops.opskit.evidence.AuthAbuseEvidence;
+import health.clinicalops.opskit.evidence.Runbooks;
 import health.clinicalops.testing.PostgresTestResource;
 import health.clinicalops.testing.RedisTestResource;
 import io.agroal.api.AgroalDataSource;
@@ -129,10 +131,14 @@ class AuthAbuseTest {
         .then()
         .statusCode(403);
 
+    String dedupKey = "auth-guard/ip/" + ip;
     await()
         .atMost(Duration.ofSeconds(5))
-        .until(() -> FakeAuditKeeperResource.has("ip.blocked", "ip", ip));
-    String dedupKey = "auth-guard:authentication-abuse:ip:" + ip;
+        .until(() -> FakeAuditKeeperResource.has("ip.blocked", "incident", dedupKey));
+    AuditEvent audited = FakeAuditKeeperResource.find("ip.blocked", "ip", ip).orElseThrow();
+    assertEquals("auth-guard", audited.userId());
+    assertEquals("automatic", audited.details().get("origin"));
+    assertEquals(Runbooks.AUTHENTICATION_ABUSE, audited.details().get("runbook"));
     await()
         .atMost(Duration.ofSeconds(5))
         .until(() -> !FakeRollbackOrchestratorResource.withKey(dedupKey).isEmpty());
@@ -140,6 +146,14 @@ class AuthAbuseTest {
     assertEquals(Severity.P1, incident.severity());
     assertEquals(Runbooks.AUTHENTICATION_ABUSE, incident.runbook());
     assertEquals("ip.blocked", incident.step().action());
+    assertEquals(audited.details().get("detail"), incident.step().detail());
+    AuthAbuseEvidence evidence = (AuthAbuseEvidence) incident.evidence();
+    assertEquals(ip, evidence.ip());
+    assertEquals(51L, evidence.failures());
+    assertEquals(config.abuse().maxFailuresPerIp(), evidence.threshold());
+    assertEquals(1, evidence.offence());
+    assertEquals(false, evidence.shadow());
+    assertNotNull(evidence.expiresAt());
   }
 
   @Test
@@ -274,6 +288,12 @@ class AuthAbuseTest {
     await()
         .atMost(Duration.ofSeconds(5))
         .until(() -> FakeAuditKeeperResource.has("ip.unblocked", "ip", ip));
+    assertThat(FakeAuditKeeperResource.find("ip.unblocked", "ip", ip).orElseThrow().details())
+        .containsEntry("incident", "auth-guard/ip/" + ip)
+        .hasEntrySatisfying("liftedBy", by -> assertThat(by).asString().startsWith("operator:"));
+    assertThat(FakeRollbackOrchestratorResource.withKey("auth-guard/ip/" + ip))
+        .extracting(r -> r.step().action())
+        .contains("ip.blocked", "ip.unblocked");
   }
 
   /**
@@ -397,6 +417,78 @@ class AuthAbuseTest {
         .until(() -> checkFromIp("k-" + ip, "READ", ip).extract().statusCode() == 403);
   }
 
+  /**
+   * Rows written before evidence was typed (no {@code kind}) read as they did; V3 moves an attack's
+   * key to the journal's format, so an attack going on across the upgrade stays one episode.
+   */
+  @Test
+  void rowsStoredBeforeTheUpgradeAreReadAndAttackKeysMigrated() throws Exception {
+    String network =
+        "2001:db8:77:" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1, 0xffff));
+    String subject = network + "::/64";
+    String oldKey = "auth-guard:authentication-abuse:credential-stuffing:" + subject;
+    try {
+      try (Connection c = database.getConnection();
+          PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO attack (dedup_key, attack_class, subject, first_seen, last_seen,"
+                      + " failures, evidence) VALUES (?, 'credential-stuffing', ?, now(), now(),"
+                      + " 30, ?::jsonb)")) {
+        ps.setString(1, oldKey);
+        ps.setString(2, subject);
+        ps.setString(
+            3,
+            "{\"variant\":\"credential-stuffing\",\"ip\":\""
+                + subject
+                + "\",\"failures\":30,\"distinctUsernames\":25,\"window\":\"PT10M\","
+                + "\"sampleUsernames\":[\"a@clinic.example\"],\"allowlisted\":false}");
+        ps.executeUpdate();
+      }
+      String migration;
+      try (var in =
+          getClass()
+              .getClassLoader()
+              .getResourceAsStream(
+                  "db/migration/V3__attack_dedup_keys_in_the_journal_format.sql")) {
+        migration = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      }
+      try (Connection c = database.getConnection();
+          Statement st = c.createStatement()) {
+        st.execute(migration);
+      }
+      JsonPath attack = attack("credential-stuffing", subject);
+      assertEquals(
+          "auth-guard/credential-stuffing/" + network + "::_64", attack.getString("dedupKey"));
+      assertEquals("credential-stuffing", attack.getString("evidence.variant"));
+      assertEquals(25, attack.getInt("evidence.distinctUsernames"));
+      assertEquals(List.of("a@clinic.example"), attack.getList("evidence.sampleUsernames"));
+    } finally {
+      execute("DELETE FROM attack WHERE subject = ?", subject);
+    }
+
+    String ip = randomIp();
+    Instant now = Instant.now();
+    try (Connection c = database.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "INSERT INTO ip_block (ip, reason, origin, created_by, created_at, expires_at,"
+                    + " offence, evidence) VALUES (?, 'before the upgrade', 'automatic',"
+                    + " 'auth-guard', ?, ?, 1, '{\"failures\":51,\"window\":\"PT10M\","
+                    + "\"threshold\":50}'::jsonb)")) {
+      ps.setString(1, ip);
+      ps.setTimestamp(2, Timestamp.from(now));
+      ps.setTimestamp(3, Timestamp.from(now.plus(Duration.ofMinutes(5))));
+      ps.executeUpdate();
+    }
+    asService()
+        .get("/api/v1/blocks/" + ip + "/history")
+        .then()
+        .statusCode(200)
+        .body("[0].evidence.failures", equalTo(51))
+        .body("[0].evidence.threshold", equalTo(50))
+        .body("[0].evidence.window", equalTo("PT10M"));
+  }
+
   @Inject
   @DataSource("app")
   AgroalDataSource app;
@@ -484,12 +576,29 @@ class AuthAbuseTest {
     assertTrue(attack.getInt("evidence.distinctUsernames") >= 20);
     assertTrue(attack.getInt("evidence.commonPasswordFailures") > 0);
     assertFalse(attack.getList("evidence.sampleUsernames").isEmpty());
-    String dedupKey = "auth-guard:authentication-abuse:credential-stuffing:" + ip;
+    String dedupKey = "auth-guard/credential-stuffing/" + ip;
     await()
         .atMost(Duration.ofSeconds(5))
         .until(() -> !FakeRollbackOrchestratorResource.withKey(dedupKey).isEmpty());
     IncidentReport incident = FakeRollbackOrchestratorResource.withKey(dedupKey).get(0);
     assertEquals(Severity.P1, incident.severity());
+    assertEquals("attack.classified", incident.step().action());
+    AuthAbuseEvidence evidence = (AuthAbuseEvidence) incident.evidence();
+    assertEquals("credential-stuffing", evidence.attackClass());
+    assertEquals("password-spraying", evidence.variant());
+    assertEquals(ip, evidence.ip());
+    assertEquals(false, evidence.allowlisted());
+    assertFalse(evidence.sampleUsernames().isEmpty());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> FakeAuditKeeperResource.has("attack.classified", "incident", dedupKey));
+    assertThat(
+            FakeAuditKeeperResource.find("attack.classified", "incident", dedupKey)
+                .orElseThrow()
+                .details())
+        .containsEntry("class", "credential-stuffing")
+        .containsEntry("subject", ip)
+        .containsEntry("shadow", false);
     // One incident per source and attack: more events update it, never open another key.
     sendBatch(List.of(failure(ip, "more-" + run + "@clinic.example", "x"))).statusCode(200);
     assertTrue(
@@ -515,16 +624,34 @@ class AuthAbuseTest {
     assertEquals(true, attack.getBoolean("sessionsRevoked"));
     assertNull(refreshToken(victim), "the targeted account is signed out everywhere");
     assertEquals(bystanderToken, refreshToken(bystander), "no other account is touched");
+    String dedupKey = "auth-guard/brute-force/" + victim;
     await()
         .atMost(Duration.ofSeconds(5))
         .until(() -> FakeAuditKeeperResource.has("sessions.revoked", "username", victim));
-    String dedupKey = "auth-guard:authentication-abuse:brute-force:" + victim;
+    assertThat(
+            FakeAuditKeeperResource.find("sessions.revoked", "username", victim)
+                .orElseThrow()
+                .details())
+        .containsEntry("incident", dedupKey)
+        .containsEntry("accounts", 1)
+        .containsEntry("reason", "brute-force detected");
     await()
         .atMost(Duration.ofSeconds(5))
         .until(
             () ->
                 FakeRollbackOrchestratorResource.withKey(dedupKey).stream()
                     .anyMatch(r -> "sessions.revoked".equals(r.step().action())));
+    IncidentReport revoked =
+        FakeRollbackOrchestratorResource.withKey(dedupKey).stream()
+            .filter(r -> "sessions.revoked".equals(r.step().action()))
+            .findFirst()
+            .orElseThrow();
+    AuthAbuseEvidence evidence = (AuthAbuseEvidence) revoked.evidence();
+    assertEquals("brute-force", evidence.attackClass());
+    assertEquals(victim, evidence.username());
+    assertEquals("revoked", evidence.sessionsRevoked());
+    assertFalse(evidence.sampleIps().isEmpty());
+    assertEquals("revoked", attack("brute-force", victim).getString("evidence.sessionsRevoked"));
   }
 
   private static List<Map<String, Object>> guesses(String victim, String round, int count) {
@@ -566,7 +693,7 @@ class AuthAbuseTest {
   @Test
   void aRepeatAttackOnTheSameAccountAfterAQuietPeriodIsReportedAgain() throws SQLException {
     String victim = "repeat-" + run + "@clinic.example";
-    String dedupKey = "auth-guard:authentication-abuse:brute-force:" + victim;
+    String dedupKey = "auth-guard/brute-force/" + victim;
     createUser(victim);
     sendBatch(guesses(victim, "first", 25)).statusCode(200);
     await()
@@ -618,7 +745,7 @@ class AuthAbuseTest {
         }
       }
       String victim = "capped-" + run + "@clinic.example";
-      String dedupKey = "auth-guard:authentication-abuse:brute-force:" + victim;
+      String dedupKey = "auth-guard/brute-force/" + victim;
       createUser(victim);
       String token = refreshToken(victim);
 
@@ -635,6 +762,12 @@ class AuthAbuseTest {
                       .contains("sessions.revoke.capped")
                       .doesNotContain("sessions.revoked"));
       assertEquals(token, refreshToken(victim), "beyond the cap nobody is signed out");
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> FakeAuditKeeperResource.has("sessions.revoke.capped", "incident", dedupKey));
+      assertEquals(
+          "not automatically: cap reached",
+          attack("brute-force", victim).getString("evidence.sessionsRevoked"));
       assertEquals(false, attack("brute-force", victim).getBoolean("sessionsRevoked"));
     } finally {
       execute("DELETE FROM attack WHERE dedup_key LIKE ?", earlier + "%");
@@ -715,6 +848,16 @@ class AuthAbuseTest {
         .body("accountsUpdated", equalTo(1));
     assertNull(refreshToken(alice));
     assertEquals(bobToken, refreshToken(bob));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> FakeAuditKeeperResource.has("sessions.revoked", "username", alice));
+    assertThat(
+            FakeAuditKeeperResource.find("sessions.revoked", "username", alice)
+                .orElseThrow()
+                .details())
+        .containsEntry("accounts", 1)
+        .doesNotContainKey("incident")
+        .hasEntrySatisfying("operator", by -> assertThat(by).asString().startsWith("operator:"));
     asOperator()
         .post("/api/v1/accounts/nobody-" + run + "@clinic.example/revoke-sessions")
         .then()

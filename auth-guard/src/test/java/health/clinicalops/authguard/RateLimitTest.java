@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import health.clinicalops.authguard.config.AuthGuardConfig;
+import health.clinicalops.authguard.peers.FakeAuditKeeperResource;
 import health.clinicalops.authguard.peers.FakeRollbackOrchestratorResource;
 import health.clinicalops.authguard.store.LocalWindowStore;
 import health.clinicalops.authguard.store.RateCount;
@@ -20,8 +21,9 @@ import health.clinicalops.authguard.store.RedisWindowStore;
 import health.clinicalops.authguard.store.ResilientWindowStore;
 import health.clinicalops.authguard.store.StoreKeys;
 import health.clinicalops.opskit.clients.IncidentReport;
-import health.clinicalops.opskit.evidence.Runbooks;
 import health.clinicalops.opskit.clients.Severity;
+import health.clinicalops.opskit.evidence.RateLimitStormEvidence;
+import health.clinicalops.opskit.evidence.Runbooks;
 import health.clinicalops.opskit.opsstate.OpsStateWatcher;
 import health.clinicalops.opskit.opsstate.OpsStateWriter;
 import health.clinicalops.opskit.opsstate.RateLimitOverride;
@@ -313,7 +315,7 @@ class RateLimitTest {
   }
 
   private static IncidentReport awaitIncident(String policy) {
-    String dedupKey = "auth-guard:rate-limit-overwhelmed:" + policy;
+    String dedupKey = "auth-guard/rate-limit-overwhelmed/" + policy;
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> !FakeRollbackOrchestratorResource.withKey(dedupKey).isEmpty());
@@ -334,8 +336,19 @@ class RateLimitTest {
     IncidentReport incident = awaitIncident("SEARCH");
     assertEquals(Severity.P3, incident.severity());
     assertEquals(Runbooks.RATE_LIMIT_OVERWHELMED, incident.runbook());
-    assertEquals("abuse", incident.evidence().get("verdict"));
-    assertEquals("SEARCH", incident.evidence().get("policy"));
+    RateLimitStormEvidence evidence = (RateLimitStormEvidence) incident.evidence();
+    assertEquals("abuse", evidence.verdict());
+    assertEquals("SEARCH", evidence.policy());
+    assertEquals("bot-" + run, evidence.topKeys().get(0).key());
+    assertEquals("/api/search", evidence.endpoints().get(0).endpoint());
+    assertEquals("rate-limit.overwhelmed", incident.step().action());
+    assertEquals("auth-guard", incident.step().actor());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                FakeAuditKeeperResource.has(
+                    "rate-limit.overwhelmed", "incident", incident.dedupKey()));
     assertTrue(incident.title().contains("/api/search"), incident.title());
     assertTrue(incident.step().detail().contains("bot-" + run), incident.step().detail());
     assertTrue(opsStateWatcher.current().activeOverride("SEARCH", Instant.now()).isEmpty());
@@ -343,14 +356,14 @@ class RateLimitTest {
 
   /** The report of {@code policy}'s overwhelm whose evidence names this run's keys. */
   private static IncidentReport awaitIncidentOf(String policy, String run) {
-    String dedupKey = "auth-guard:rate-limit-overwhelmed:" + policy;
+    String dedupKey = "auth-guard/rate-limit-overwhelmed/" + policy;
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () ->
                 assertTrue(
                     FakeRollbackOrchestratorResource.withKey(dedupKey).stream()
-                        .anyMatch(r -> r.evidence().toString().contains(run)),
+                        .anyMatch(r -> namesRun(r, run)),
                     "a report of "
                         + policy
                         + " naming "
@@ -358,9 +371,14 @@ class RateLimitTest {
                         + " among "
                         + FakeRollbackOrchestratorResource.withKey(dedupKey).size()));
     return FakeRollbackOrchestratorResource.withKey(dedupKey).stream()
-        .filter(r -> r.evidence().toString().contains(run))
+        .filter(r -> namesRun(r, run))
         .reduce((first, second) -> second)
         .orElseThrow();
+  }
+
+  private static boolean namesRun(IncidentReport report, String run) {
+    return ((RateLimitStormEvidence) report.evidence())
+        .topKeys().stream().anyMatch(k -> k.key().endsWith("-" + run));
   }
 
   /**
@@ -401,7 +419,7 @@ class RateLimitTest {
     }
     hitAll(traffic, "EXPORT", "/api/export");
     IncidentReport incident = awaitIncidentOf("EXPORT", run);
-    assertEquals("legitimate-spike", incident.evidence().get("verdict"));
+    assertEquals("legitimate-spike", ((RateLimitStormEvidence) incident.evidence()).verdict());
     assertTrue(
         incident.step().detail().contains("were active before the spike"),
         incident.step().detail());
@@ -414,7 +432,7 @@ class RateLimitTest {
     String run = UUID.randomUUID().toString().substring(0, 6);
     knownClientsSpike("AUTH", run, 8, 7);
     IncidentReport incident = awaitIncidentOf("AUTH", run);
-    assertEquals("legitimate-spike", incident.evidence().get("verdict"));
+    assertEquals("legitimate-spike", ((RateLimitStormEvidence) incident.evidence()).verdict());
     assertTrue(
         incident.step().detail().contains("AUTH is never raised automatically"),
         incident.step().detail());
@@ -427,8 +445,11 @@ class RateLimitTest {
     knownClientsSpike("UPLOAD", run, 8, 3);
     IncidentReport incident = awaitIncidentOf("UPLOAD", run);
     assertEquals(Severity.P3, incident.severity());
-    assertEquals("legitimate-spike", incident.evidence().get("verdict"));
+    assertEquals("legitimate-spike", ((RateLimitStormEvidence) incident.evidence()).verdict());
     assertTrue(incident.step().detail().contains("relief applied"), incident.step().detail());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> FakeAuditKeeperResource.has("ratelimit.relief.applied", "policy", "UPLOAD"));
     await()
         .atMost(Duration.ofSeconds(2))
         .until(() -> opsStateWatcher.current().activeOverride("UPLOAD", Instant.now()).isPresent());

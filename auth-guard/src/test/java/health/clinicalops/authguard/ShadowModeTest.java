@@ -5,11 +5,18 @@ import static health.clinicalops.authguard.support.Api.check;
 import static health.clinicalops.authguard.support.Api.checkFromIp;
 import static health.clinicalops.authguard.support.Api.failure;
 import static health.clinicalops.authguard.support.Api.sendBatch;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import health.clinicalops.authguard.peers.FakeAuditKeeperResource;
+import health.clinicalops.authguard.peers.FakeRollbackOrchestratorResource;
+import health.clinicalops.opskit.clients.IncidentReport;
+import health.clinicalops.opskit.evidence.AuthAbuseEvidence;
 import health.clinicalops.testing.PostgresTestResource;
 import health.clinicalops.testing.RedisTestResource;
 import io.agroal.api.AgroalDataSource;
@@ -25,6 +32,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +82,28 @@ class ShadowModeTest {
     sendBatch(events).statusCode(200).body("blockedIps", hasItem(ip));
     asService().get("/api/v1/blocks/" + ip).then().statusCode(200).body("shadow", equalTo(true));
     checkFromIp("k-" + run, "READ", ip).statusCode(200);
+    String blockIncident = "auth-guard/ip/" + ip;
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(FakeRollbackOrchestratorResource.withKey(blockIncident))
+                    .extracting(r -> r.step().action())
+                    .containsExactly("dry-run: would ip.blocked"));
+    assertEquals(
+        true,
+        ((AuthAbuseEvidence)
+                FakeRollbackOrchestratorResource.withKey(blockIncident).get(0).evidence())
+            .shadow());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> FakeAuditKeeperResource.has("ip.blocked.dry-run", "incident", blockIncident));
+    assertThat(
+            FakeAuditKeeperResource.find("ip.blocked.dry-run", "incident", blockIncident)
+                .orElseThrow()
+                .details())
+        .containsEntry("dryRun", true);
+    assertFalse(FakeAuditKeeperResource.has("ip.blocked", "incident", blockIncident));
 
     String victim = "shadow-victim-" + run + "@clinic.example";
     try (Connection c = app.getConnection();
@@ -115,5 +145,24 @@ class ShadowModeTest {
             .getList("findAll { it.subject == '" + victim + "' }");
     assertEquals(1, attacks.size());
     assertEquals(true, attacks.get(0).get("shadow"));
+    String attackIncident = "auth-guard/brute-force/" + victim;
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(FakeRollbackOrchestratorResource.withKey(attackIncident))
+                    .extracting(r -> r.step().action())
+                    .containsExactly("attack.classified", "dry-run: would sessions.revoked"));
+    IncidentReport wouldRevoke = FakeRollbackOrchestratorResource.withKey(attackIncident).get(1);
+    assertEquals(
+        "not in shadow mode (would revoke)",
+        ((AuthAbuseEvidence) wouldRevoke.evidence()).sessionsRevoked());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                FakeAuditKeeperResource.has(
+                    "sessions.revoked.dry-run", "incident", attackIncident));
+    assertFalse(FakeAuditKeeperResource.has("sessions.revoked", "incident", attackIncident));
   }
 }

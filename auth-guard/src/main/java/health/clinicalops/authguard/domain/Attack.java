@@ -1,7 +1,7 @@
 package health.clinicalops.authguard.domain;
 
+import health.clinicalops.opskit.evidence.AuthAbuseEvidence;
 import java.time.Instant;
-import java.util.Map;
 
 /**
  * A classified attack and its evidence, one per pattern and subject (the IP for credential
@@ -16,4 +16,11 @@ public record Attack(
     long failures,
     boolean sessionsRevoked,
     boolean shadow,
-    Map<String, Object> evidence) {}
+    AuthAbuseEvidence evidence) {
+
+  /** The same attack with newer evidence and whether its sessions are revoked now. */
+  public Attack withEvidence(AuthAbuseEvidence newer, boolean revoked) {
+    return new Attack(
+        dedupKey, attackClass, subject, firstSeen, lastSeen, failures, revoked, shadow, newer);
+  }
+}

@@ -1,7 +1,7 @@
 package health.clinicalops.authguard.domain;
 
+import health.clinicalops.opskit.evidence.AuthAbuseEvidence;
 import java.time.Instant;
-import java.util.Map;
 
 /**
  * A block of one source IP. {@code offence} counts this IP's blocks within the offence memory (the
@@ -19,7 +19,7 @@ public record IpBlock(
     boolean shadow,
     Instant liftedAt,
     String liftedBy,
-    Map<String, Object> evidence) {
+    AuthAbuseEvidence evidence) {
 
   public boolean activeAt(Instant now) {
     return liftedAt == null && now.isBefore(expiresAt);

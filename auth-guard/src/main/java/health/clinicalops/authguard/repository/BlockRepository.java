@@ -1,6 +1,7 @@
 package health.clinicalops.authguard.repository;
 
 import health.clinicalops.authguard.domain.IpBlock;
+import health.clinicalops.opskit.evidence.AuthAbuseEvidence;
 import io.agroal.api.AgroalDataSource;
 import io.smallrye.faulttolerance.api.CircuitBreakerName;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,7 +14,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Timeout;
@@ -48,7 +48,7 @@ public class BlockRepository {
       Instant expiresAt,
       int offence,
       boolean shadow,
-      Map<String, Object> evidence) {}
+      AuthAbuseEvidence evidence) {}
 
   /**
    * Closes the IP's expired block (if any) and opens {@code block}, unless an open one exists: then

@@ -1,16 +1,19 @@
 package health.clinicalops.authguard.repository;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import health.clinicalops.opskit.evidence.AuthAbuseEvidence;
+import health.clinicalops.opskit.evidence.Runbooks;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Map;
+import org.jboss.logging.Logger;
 
 /** The {@code evidence} jsonb column of blocks and attacks, written and read. */
 @ApplicationScoped
 public class EvidenceJson {
 
-  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+  private static final Logger LOG = Logger.getLogger(EvidenceJson.class);
 
   private final ObjectMapper mapper;
 
@@ -18,7 +21,7 @@ public class EvidenceJson {
     this.mapper = mapper;
   }
 
-  String write(Map<String, Object> evidence) {
+  String write(AuthAbuseEvidence evidence) {
     try {
       return mapper.writeValueAsString(evidence);
     } catch (JsonProcessingException e) {
@@ -26,12 +29,24 @@ public class EvidenceJson {
     }
   }
 
-  /** The stored evidence; a row that does not parse keeps its text under {@code unreadable}. */
-  Map<String, Object> read(String json) {
+  /**
+   * The stored evidence. Rows written before evidence was typed have no {@code kind} (and their
+   * keys are the record's fields); a row that does not read is shown without evidence, with a
+   * warning: the column still holds it.
+   */
+  AuthAbuseEvidence read(String json) {
+    if (json == null) {
+      return AuthAbuseEvidence.none();
+    }
     try {
-      return json == null ? Map.of() : mapper.readValue(json, MAP);
-    } catch (JsonProcessingException e) {
-      return Map.of("unreadable", json);
+      JsonNode node = mapper.readTree(json);
+      if (node instanceof ObjectNode object && !object.has("kind")) {
+        object.put("kind", Runbooks.AUTHENTICATION_ABUSE);
+      }
+      return mapper.treeToValue(node, AuthAbuseEvidence.class);
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      LOG.warnf("stored evidence does not read as %s: %s", Runbooks.AUTHENTICATION_ABUSE, json);
+      return AuthAbuseEvidence.none();
     }
   }
 }

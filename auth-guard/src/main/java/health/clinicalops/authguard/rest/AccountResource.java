@@ -33,9 +33,7 @@ public class AccountResource {
   @Path("/{username}/revoke-sessions")
   @RolesAllowed(Roles.OPERATOR)
   public Revocation revoke(@PathParam("username") String username) {
-    int updated =
-        revocations.revoke(
-            username, identity.getPrincipal().getName(), "operator request (runbook step 5)");
+    int updated = revocations.revokeByOperator(username, identity.getPrincipal().getName());
     if (updated == 0) {
       throw ProblemException.notFound("no account with email " + username);
     }

@@ -8,18 +8,16 @@ import health.clinicalops.authguard.repository.AttackRepository;
 import health.clinicalops.authguard.store.FailureCounts;
 import health.clinicalops.authguard.store.FailureKeys;
 import health.clinicalops.authguard.store.ResilientWindowStore;
-import health.clinicalops.opskit.clients.AuditTrail;
-import health.clinicalops.opskit.clients.IncidentReport;
-import health.clinicalops.opskit.clients.IncidentReporter;
-import health.clinicalops.opskit.evidence.Runbooks;
 import health.clinicalops.opskit.clients.Severity;
+import health.clinicalops.opskit.evidence.AuthAbuseEvidence;
+import health.clinicalops.opskit.journal.RunbookIncident;
+import health.clinicalops.opskit.journal.RunbookJournal;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,7 +32,6 @@ import org.jboss.logging.Logger;
 public class AbuseDetector {
 
   private static final Logger LOG = Logger.getLogger(AbuseDetector.class);
-  private static final String SOURCE = "auth-guard";
   private static final int SAMPLE = 20;
 
   private final AuthGuardConfig config;
@@ -42,8 +39,7 @@ public class AbuseDetector {
   private final AttackRepository attacks;
   private final ResilientWindowStore store;
   private final SessionRevocationService revocations;
-  private final IncidentReporter incidents;
-  private final AuditTrail audit;
+  private final RunbookJournal journal;
   private final AuthGuardMetrics metrics;
   private final Clock clock;
 
@@ -55,8 +51,7 @@ public class AbuseDetector {
       AttackRepository attacks,
       ResilientWindowStore store,
       SessionRevocationService revocations,
-      IncidentReporter incidents,
-      AuditTrail audit,
+      RunbookJournal journal,
       AuthGuardMetrics metrics,
       Clock clock) {
     this.config = config;
@@ -65,8 +60,7 @@ public class AbuseDetector {
     this.attacks = attacks;
     this.store = store;
     this.revocations = revocations;
-    this.incidents = incidents;
-    this.audit = audit;
+    this.journal = journal;
     this.metrics = metrics;
     this.clock = clock;
   }
@@ -74,18 +68,16 @@ public class AbuseDetector {
   /** What was done for one failure. */
   public record Response(Optional<IpBlock> block, List<String> attacks) {}
 
-  /** One recognised pattern before it is recorded. */
+  /**
+   * One recognised pattern before it is recorded; {@code sampleKey} holds the recent usernames (one
+   * source's attack) or addresses (one account's) that its evidence samples.
+   */
   record Finding(
       AttackClass attackClass,
       String subject,
       long failures,
-      Map<String, Object> evidence,
-      String sampleName,
-      String sampleKey) {
-    String dedupKey() {
-      return "auth-guard:authentication-abuse:" + attackClass.wireValue() + ":" + subject;
-    }
-  }
+      AuthAbuseEvidence evidence,
+      String sampleKey) {}
 
   public Response assess(
       InetAddress address, String username, FailureKeys keys, FailureCounts counts) {
@@ -93,12 +85,6 @@ public class AbuseDetector {
     String ip = blocks.clientKey(address);
     Optional<IpBlock> block = Optional.empty();
     if (counts.ipFailures() > abuse.maxFailuresPerIp()) {
-      Map<String, Object> evidence = new LinkedHashMap<>();
-      evidence.put("failures", counts.ipFailures());
-      evidence.put("window", abuse.window().toString());
-      evidence.put("threshold", abuse.maxFailuresPerIp());
-      evidence.put("distinctUsernames", counts.ipUsernames());
-      evidence.put("distinctPasswords", counts.ipFingerprints());
       block =
           blocks.blockAutomatically(
               address,
@@ -109,7 +95,12 @@ public class AbuseDetector {
                   + " ("
                   + counts.ipFailures()
                   + ")",
-              evidence);
+              AuthAbuseEvidence.overThreshold(
+                  counts.ipFailures(),
+                  abuse.window().toString(),
+                  abuse.maxFailuresPerIp(),
+                  counts.ipUsernames(),
+                  counts.ipFingerprints()));
     }
     List<String> recognised = new ArrayList<>();
     for (Finding finding : classify(ip, username, keys, counts)) {
@@ -122,57 +113,51 @@ public class AbuseDetector {
   /** The runbook's step 4 on the current counts; a normal stream yields nothing. */
   List<Finding> classify(String ip, String username, FailureKeys keys, FailureCounts c) {
     AuthGuardConfig.Abuse abuse = config.abuse();
+    String window = abuse.window().toString();
     List<Finding> findings = new ArrayList<>();
     if (c.ipUsernames() >= abuse.stuffingMinUsernames()) {
-      Map<String, Object> e = new LinkedHashMap<>();
       // The same few passwords over many accounts is spraying; one password per account, leaked
       // pairs, is stuffing.
       boolean spraying =
           c.ipCommonPasswordFailures() * 2 >= c.ipFailures()
               || (c.ipFingerprints() > 0 && c.ipFingerprints() * 4 <= c.ipUsernames());
-      e.put("variant", spraying ? "password-spraying" : "credential-stuffing");
-      e.put("ip", ip);
-      e.put("failures", c.ipFailures());
-      e.put("distinctUsernames", c.ipUsernames());
-      e.put("distinctPasswords", c.ipFingerprints());
-      e.put("commonPasswordFailures", c.ipCommonPasswordFailures());
+      AttackClass stuffing = AttackClass.CREDENTIAL_STUFFING;
       findings.add(
           new Finding(
-              AttackClass.CREDENTIAL_STUFFING,
+              stuffing,
               ip,
               c.ipFailures(),
-              e,
-              "sampleUsernames",
+              AuthAbuseEvidence.fromOneSource(
+                  stuffing.wireValue(),
+                  spraying ? "password-spraying" : "credential-stuffing",
+                  ip,
+                  window,
+                  c.ipFailures(),
+                  c.ipUsernames(),
+                  c.ipFingerprints(),
+                  c.ipCommonPasswordFailures()),
               keys.ipUsernames()));
     }
+    AttackClass onAccount = null;
     if (c.accountIps() >= abuse.distributedMinIps()) {
-      Map<String, Object> e = new LinkedHashMap<>();
-      e.put("username", username);
-      e.put("failures", c.accountFailures());
-      e.put("distinctIps", c.accountIps());
-      e.put("distinctPasswords", c.accountFingerprints());
-      findings.add(
-          new Finding(
-              AttackClass.DISTRIBUTED,
-              username,
-              c.accountFailures(),
-              e,
-              "sampleIps",
-              keys.accountIps()));
+      onAccount = AttackClass.DISTRIBUTED;
     } else if (c.accountFingerprints() >= abuse.bruteForceMinPasswords()
         || (c.accountFingerprints() == 0 && c.accountFailures() >= abuse.bruteForceMinFailures())) {
-      Map<String, Object> e = new LinkedHashMap<>();
-      e.put("username", username);
-      e.put("failures", c.accountFailures());
-      e.put("distinctPasswords", c.accountFingerprints());
-      e.put("distinctIps", c.accountIps());
+      onAccount = AttackClass.BRUTE_FORCE;
+    }
+    if (onAccount != null) {
       findings.add(
           new Finding(
-              AttackClass.BRUTE_FORCE,
+              onAccount,
               username,
               c.accountFailures(),
-              e,
-              "sampleIps",
+              AuthAbuseEvidence.onOneAccount(
+                  onAccount.wireValue(),
+                  username,
+                  window,
+                  c.accountFailures(),
+                  c.accountFingerprints(),
+                  c.accountIps()),
               keys.accountIps()));
     }
     return findings;
@@ -180,21 +165,24 @@ public class AbuseDetector {
 
   private void record(Finding finding, InetAddress address) {
     Instant now = clock.instant();
-    String key = finding.dedupKey();
+    AttackClass attackClass = finding.attackClass();
+    String key = journal.dedupKey(attackClass.wireValue(), finding.subject());
     if (!evidenceWrites.due(key, now, config.abuse().evidenceRefresh())) {
       return;
     }
     boolean shadow = config.shadowMode();
-    Map<String, Object> evidence = new LinkedHashMap<>(finding.evidence());
-    evidence.put("window", config.abuse().window().toString());
-    evidence.put(finding.sampleName(), recent(finding.sampleKey()));
-    if (finding.attackClass() == AttackClass.CREDENTIAL_STUFFING) {
-      evidence.put("allowlisted", blocks.isAllowlisted(address));
-    }
+    List<String> sample = recent(finding.sampleKey());
+    AuthAbuseEvidence evidence =
+        attackClass == AttackClass.CREDENTIAL_STUFFING
+            ? finding
+                .evidence()
+                .withSampleUsernames(sample)
+                .withAllowlisted(blocks.isAllowlisted(address))
+            : finding.evidence().withSampleIps(sample);
     Attack attack =
         new Attack(
             key,
-            finding.attackClass(),
+            attackClass,
             finding.subject(),
             now,
             now,
@@ -206,44 +194,40 @@ public class AbuseDetector {
     if (!episodeStarted) {
       return;
     }
-    metrics.attack(finding.attackClass().wireValue());
-    LOG.warnf("attack recognised: %s against %s", finding.attackClass(), finding.subject());
-    IncidentReport incident =
-        IncidentReport.open(
+    metrics.attack(attackClass.wireValue());
+    RunbookIncident incident =
+        journal.incident(
             key,
-            Runbooks.AUTHENTICATION_ABUSE,
             Severity.P1,
-            "Authentication abuse: "
-                + finding.attackClass().wireValue()
-                + " on "
-                + finding.subject(),
-            evidence,
-            SOURCE);
-    incidents.report(
-        incident.withStep(
-            "attack.classified",
-            finding.attackClass().wireValue() + " recognised; evidence " + evidence));
-    audit.record(
-        SOURCE,
+            "Authentication abuse: " + attackClass.wireValue() + " on " + finding.subject(),
+            evidence);
+    incident.step(
         "attack.classified",
-        Map.of(
-            "class", finding.attackClass().wireValue(),
-            "subject", finding.subject(),
-            "shadow", shadow));
-    boolean targeted = finding.attackClass() != AttackClass.CREDENTIAL_STUFFING;
+        attackClass.wireValue()
+            + " recognised on "
+            + finding.subject()
+            + ": "
+            + finding.failures()
+            + " failures in "
+            + config.abuse().window(),
+        Map.of("class", attackClass.wireValue(), "subject", finding.subject(), "shadow", shadow));
+    boolean targeted = attackClass != AttackClass.CREDENTIAL_STUFFING;
     if (targeted && config.abuse().revokeTargetedAccounts()) {
       revokeTargeted(attack, incident, shadow);
     }
   }
 
-  private void revokeTargeted(Attack attack, IncidentReport incident, boolean shadow) {
+  private void revokeTargeted(Attack attack, RunbookIncident incident, boolean shadow) {
     String username = attack.subject();
-    Map<String, Object> evidence = new LinkedHashMap<>(attack.evidence());
     if (shadow) {
-      evidence.put("sessionsRevoked", "not in shadow mode (would revoke)");
-      attacks.upsert(withEvidence(attack, evidence, false), endedBefore(attack.lastSeen()));
-      incidents.report(
-          incident.withStep("sessions.revoke.shadow", "shadow mode: would revoke " + username));
+      AuthAbuseEvidence evidence =
+          attack.evidence().withSessionsRevoked("not in shadow mode (would revoke)");
+      attacks.upsert(attack.withEvidence(evidence, false), endedBefore(attack.lastSeen()));
+      incident
+          .withEvidence(evidence)
+          .dryRunStep(
+              SessionRevocationService.REVOKED,
+              "refresh token of " + username + " kept (shadow mode)");
       return;
     }
     AuthGuardConfig.Abuse abuse = config.abuse();
@@ -257,60 +241,57 @@ public class AbuseDetector {
               abuse.maxAutomaticRevocations(),
               now);
     } catch (RuntimeException e) {
-      LOG.errorf("cannot count revocations, %s not revoked: %s", username, e.getMessage());
-      incidents.report(
-          incident.withStep(
-              "sessions.revoke.failed",
-              "could not count automatic revocations ("
-                  + e.getMessage()
-                  + "): "
-                  + username
-                  + " not revoked, revoke by hand"));
+      incident.step(
+          "sessions.revoke.failed",
+          "could not count automatic revocations ("
+              + e.getMessage()
+              + "): "
+              + username
+              + " not revoked, revoke by hand",
+          Map.of("username", username));
       return;
     }
     if (!allowed) {
       metrics.revocationCapped();
-      LOG.warnf(
-          "automatic revocation of %s not done: %d automatic revocations in %s already",
-          username, abuse.maxAutomaticRevocations(), abuse.revocationWindow());
-      evidence.put("sessionsRevoked", "not automatically: cap reached");
-      attacks.upsert(withEvidence(attack, evidence, false), endedBefore(attack.lastSeen()));
-      incidents.report(
-          incident.withStep(
+      AuthAbuseEvidence evidence =
+          attack.evidence().withSessionsRevoked("not automatically: cap reached");
+      attacks.upsert(attack.withEvidence(evidence, false), endedBefore(attack.lastSeen()));
+      incident
+          .withEvidence(evidence)
+          .step(
               "sessions.revoke.capped",
               abuse.maxAutomaticRevocations()
                   + " accounts were signed out automatically in the last "
                   + abuse.revocationWindow()
                   + " (the cap): a person decides whether to revoke "
                   + username
-                  + " (POST /api/v1/accounts/{username}/revoke-sessions)"));
-      audit.record(
-          SOURCE,
-          "sessions.revoke.capped",
-          Map.of("username", username, "cap", abuse.maxAutomaticRevocations()));
+                  + " (POST /api/v1/accounts/{username}/revoke-sessions)",
+              Map.of("username", username, "cap", abuse.maxAutomaticRevocations()));
       return;
     }
+    String reason = attack.attackClass().wireValue() + " detected";
     try {
-      int updated =
-          revocations.revoke(username, SOURCE, attack.attackClass().wireValue() + " detected");
+      int updated = revocations.revokeAutomatically(username);
       if (updated == 0) {
         giveBackRevocation(attack.dedupKey());
       }
-      evidence.put("sessionsRevoked", updated > 0 ? "revoked" : "no such account");
-      attacks.upsert(withEvidence(attack, evidence, updated > 0), endedBefore(attack.lastSeen()));
-      incidents.report(
-          incident.withStep(
-              "sessions.revoked",
+      AuthAbuseEvidence evidence =
+          attack.evidence().withSessionsRevoked(updated > 0 ? "revoked" : "no such account");
+      attacks.upsert(attack.withEvidence(evidence, updated > 0), endedBefore(attack.lastSeen()));
+      incident
+          .withEvidence(evidence)
+          .step(
+              SessionRevocationService.REVOKED,
               updated > 0
                   ? "refresh token of " + username + " cleared: every session must sign in again"
-                  : "no account " + username + " in the app database: nothing to revoke"));
+                  : "no account " + username + " in the app database: nothing to revoke",
+              Map.of("username", username, "accounts", updated, "reason", reason));
     } catch (RuntimeException e) {
       giveBackRevocation(attack.dedupKey());
-      LOG.errorf("cannot revoke sessions of %s: %s", username, e.getMessage());
-      incidents.report(
-          incident.withStep(
-              "sessions.revoke.failed",
-              "could not revoke " + username + " (" + e.getMessage() + "): revoke by hand"));
+      incident.step(
+          "sessions.revoke.failed",
+          "could not revoke " + username + " (" + e.getMessage() + "): revoke by hand",
+          Map.of("username", username));
     }
   }
 
@@ -325,19 +306,6 @@ public class AbuseDetector {
 
   private Instant endedBefore(Instant now) {
     return now.minus(config.abuse().attackExpiry());
-  }
-
-  private static Attack withEvidence(Attack a, Map<String, Object> evidence, boolean revoked) {
-    return new Attack(
-        a.dedupKey(),
-        a.attackClass(),
-        a.subject(),
-        a.firstSeen(),
-        a.lastSeen(),
-        a.failures(),
-        revoked,
-        a.shadow(),
-        evidence);
   }
 
   private List<String> recent(String key) {

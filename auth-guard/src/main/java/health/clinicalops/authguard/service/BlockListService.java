@@ -5,11 +5,10 @@ import health.clinicalops.authguard.domain.Cidr;
 import health.clinicalops.authguard.domain.IpAddresses;
 import health.clinicalops.authguard.domain.IpBlock;
 import health.clinicalops.authguard.repository.BlockRepository;
-import health.clinicalops.opskit.clients.AuditTrail;
-import health.clinicalops.opskit.clients.IncidentReport;
-import health.clinicalops.opskit.clients.IncidentReporter;
-import health.clinicalops.opskit.evidence.Runbooks;
 import health.clinicalops.opskit.clients.Severity;
+import health.clinicalops.opskit.evidence.AuthAbuseEvidence;
+import health.clinicalops.opskit.journal.RunbookIncident;
+import health.clinicalops.opskit.journal.RunbookJournal;
 import health.clinicalops.opskit.problem.ProblemException;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -41,15 +40,13 @@ import org.jboss.logging.Logger;
 public class BlockListService {
 
   private static final Logger LOG = Logger.getLogger(BlockListService.class);
-  private static final String SOURCE = "auth-guard";
 
   /** Local changes newer than this survive a reload that may have started before they were made. */
   private static final Duration LOCAL_GRACE = Duration.ofSeconds(3);
 
   private final BlockRepository repository;
   private final AuthGuardConfig config;
-  private final AuditTrail audit;
-  private final IncidentReporter incidents;
+  private final RunbookJournal journal;
   private final AuthGuardMetrics metrics;
   private final Clock clock;
   private final List<Cidr> allowlist;
@@ -63,14 +60,12 @@ public class BlockListService {
   BlockListService(
       BlockRepository repository,
       AuthGuardConfig config,
-      AuditTrail audit,
-      IncidentReporter incidents,
+      RunbookJournal journal,
       AuthGuardMetrics metrics,
       Clock clock) {
     this.repository = repository;
     this.config = config;
-    this.audit = audit;
-    this.incidents = incidents;
+    this.journal = journal;
     this.metrics = metrics;
     this.clock = clock;
     this.allowlist =
@@ -136,7 +131,7 @@ public class BlockListService {
    * open block when it was already blocked.
    */
   public Optional<IpBlock> blockAutomatically(
-      InetAddress address, String reason, Map<String, Object> evidence) {
+      InetAddress address, String reason, AuthAbuseEvidence evidence) {
     if (isAllowlisted(address)) {
       return Optional.empty();
     }
@@ -146,7 +141,14 @@ public class BlockListService {
       return existing;
     }
     return Optional.of(
-        create(ip, reason, "automatic", SOURCE, Optional.empty(), config.shadowMode(), evidence));
+        create(
+            ip,
+            reason,
+            "automatic",
+            journal.service(),
+            Optional.empty(),
+            config.shadowMode(),
+            evidence));
   }
 
   /** An operator's block; refused (409) for an allowlisted IP. */
@@ -159,13 +161,7 @@ public class BlockListService {
               + " is on the allowlist (clinicalops.auth-guard.abuse.allowlist) and is never blocked");
     }
     return create(
-        clientKey(address),
-        reason,
-        "operator",
-        operator,
-        ttl,
-        false,
-        Map.of("requestedBy", operator));
+        clientKey(address), reason, "operator", operator, ttl, false, AuthAbuseEvidence.none());
   }
 
   /** Lifts an IP's block (operator). Empty when it had no open block. */
@@ -180,13 +176,19 @@ public class BlockListService {
           next.remove(ip);
           open = Map.copyOf(next);
           metrics.unblock();
-          audit.record(
-              operator,
-              "ip.unblocked",
-              details("ip", ip, "blockId", block.id(), "reason", block.reason()));
-          incidents.report(
-              incident(ip, block)
-                  .withStep("ip.unblocked", "block of " + ip + " lifted by " + operator));
+          incident(block)
+              .step(
+                  "ip.unblocked",
+                  "block of " + ip + " lifted by " + operator,
+                  details(
+                      "ip",
+                      ip,
+                      "blockId",
+                      block.id(),
+                      "reason",
+                      block.reason(),
+                      "liftedBy",
+                      operator));
         });
     return lifted;
   }
@@ -258,7 +260,7 @@ public class BlockListService {
       String actor,
       Optional<Duration> requestedTtl,
       boolean shadow,
-      Map<String, Object> evidence) {
+      AuthAbuseEvidence evidence) {
     Instant now = clock.instant();
     AuthGuardConfig.Abuse abuse = config.abuse();
     int earlier = repository.countBlocksSince(ip, now.minus(abuse.offenceMemory()));
@@ -277,34 +279,36 @@ public class BlockListService {
     next.put(ip, block);
     open = Map.copyOf(next);
     metrics.block(origin, shadow);
-    Map<String, Object> details =
-        details(
-            "ip", ip,
-            "blockId", block.id(),
-            "reason", reason,
-            "origin", origin,
-            "offence", offence,
-            "ttlSeconds", ttl.toSeconds(),
-            "expiresAt", block.expiresAt().toString(),
-            "shadow", shadow);
-    audit.record(actor, shadow ? "ip.blocked.shadow" : "ip.blocked", details);
-    incidents.report(
-        incident(ip, block)
-            .withStep(
-                shadow ? "ip.blocked.shadow" : "ip.blocked",
-                (shadow ? "shadow mode, not enforced: " : "")
-                    + ip
-                    + " blocked until "
-                    + block.expiresAt()
-                    + " (offence "
-                    + offence
-                    + ", TTL "
-                    + ttl
-                    + "): "
-                    + reason));
-    LOG.infof(
-        "blocked %s until %s (offence %d, shadow %s): %s",
-        ip, block.expiresAt(), offence, shadow, reason);
+    String detail =
+        ip
+            + " blocked until "
+            + block.expiresAt()
+            + " (offence "
+            + offence
+            + ", TTL "
+            + ttl
+            + ") by "
+            + actor
+            + ": "
+            + reason;
+    if (shadow) {
+      // Written, so that it is seen and counted, but not enforced.
+      incident(block).dryRunStep("ip.blocked", detail);
+    } else {
+      incident(block)
+          .step(
+              "ip.blocked",
+              detail,
+              details(
+                  "ip", ip,
+                  "blockId", block.id(),
+                  "reason", reason,
+                  "origin", origin,
+                  "createdBy", actor,
+                  "offence", offence,
+                  "ttlSeconds", ttl.toSeconds(),
+                  "expiresAt", block.expiresAt().toString()));
+    }
     return block;
   }
 
@@ -317,21 +321,16 @@ public class BlockListService {
     return Duration.ofMillis(capped);
   }
 
-  private IncidentReport incident(String ip, IpBlock block) {
-    Map<String, Object> evidence = new LinkedHashMap<>();
-    evidence.put("ip", ip);
-    evidence.put("reason", block.reason());
-    evidence.put("offence", block.offence());
-    evidence.put("expiresAt", block.expiresAt().toString());
-    evidence.put("shadow", block.shadow());
-    evidence.put("details", block.evidence());
-    return IncidentReport.open(
-        "auth-guard:authentication-abuse:ip:" + ip,
-        Runbooks.AUTHENTICATION_ABUSE,
+  /** One incident per source: its blocks and unblocks are the steps. */
+  private RunbookIncident incident(IpBlock block) {
+    return journal.incident(
+        journal.dedupKey("ip", block.ip()),
         Severity.P1,
-        "Authentication abuse: source " + ip + " blocked",
-        evidence,
-        SOURCE);
+        "Authentication abuse: source " + block.ip() + " blocked",
+        block
+            .evidence()
+            .withBlock(
+                block.ip(), block.reason(), block.offence(), block.expiresAt(), block.shadow()));
   }
 
   static Map<String, Object> details(Object... keyValues) {

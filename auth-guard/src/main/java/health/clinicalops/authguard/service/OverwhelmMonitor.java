@@ -5,11 +5,10 @@ import health.clinicalops.authguard.domain.ResolvedPolicy;
 import health.clinicalops.authguard.store.ResilientWindowStore;
 import health.clinicalops.authguard.store.StoreKeys;
 import health.clinicalops.authguard.store.WindowStats;
-import health.clinicalops.opskit.clients.AuditTrail;
-import health.clinicalops.opskit.clients.IncidentReport;
-import health.clinicalops.opskit.clients.IncidentReporter;
-import health.clinicalops.opskit.evidence.Runbooks;
 import health.clinicalops.opskit.clients.Severity;
+import health.clinicalops.opskit.evidence.RateLimitStormEvidence;
+import health.clinicalops.opskit.journal.RunbookIncident;
+import health.clinicalops.opskit.journal.RunbookJournal;
 import health.clinicalops.opskit.opsstate.OpsStateWatcher;
 import health.clinicalops.opskit.opsstate.OpsStateWriter;
 import health.clinicalops.opskit.opsstate.RateLimitOverride;
@@ -20,7 +19,6 @@ import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,15 +42,13 @@ import org.jboss.logging.Logger;
 public class OverwhelmMonitor {
 
   private static final Logger LOG = Logger.getLogger(OverwhelmMonitor.class);
-  private static final String SOURCE = "auth-guard";
   private static final int TOP = 5;
 
   private final AuthGuardConfig config;
   private final ResilientWindowStore store;
   private final RateLimitService rateLimits;
   private final PolicyResolver policies;
-  private final IncidentReporter incidents;
-  private final AuditTrail audit;
+  private final RunbookJournal journal;
   private final OpsStateWriter opsStateWriter;
   private final OpsStateWatcher opsState;
   private final AuthGuardMetrics metrics;
@@ -66,8 +62,7 @@ public class OverwhelmMonitor {
       ResilientWindowStore store,
       RateLimitService rateLimits,
       PolicyResolver policies,
-      IncidentReporter incidents,
-      AuditTrail audit,
+      RunbookJournal journal,
       OpsStateWriter opsStateWriter,
       OpsStateWatcher opsState,
       AuthGuardMetrics metrics,
@@ -76,8 +71,7 @@ public class OverwhelmMonitor {
     this.store = store;
     this.rateLimits = rateLimits;
     this.policies = policies;
-    this.incidents = incidents;
-    this.audit = audit;
+    this.journal = journal;
     this.opsStateWriter = opsStateWriter;
     this.opsState = opsState;
     this.metrics = metrics;
@@ -241,9 +235,9 @@ public class OverwhelmMonitor {
       LOG.warnf("cannot apply relief for %s: %s", policy, e.getMessage());
       return false;
     }
-    audit.record(
-        SOURCE,
+    journal.record(
         "ratelimit.relief.applied",
+        policy + " raised from " + configured.limit() + " to " + raised + " until " + expiresAt,
         Map.of(
             "policy", policy,
             "override", override.toWire(),
@@ -261,33 +255,29 @@ public class OverwhelmMonitor {
       String verdict,
       boolean relief,
       Optional<String> reliefWithheld) {
-    Map<String, Object> evidence = new LinkedHashMap<>();
-    evidence.put("policy", policy);
-    evidence.put("windowStart", start.toString());
-    evidence.put("windowEnd", end.toString());
-    evidence.put("activeClients", stats.activeClients());
-    evidence.put("limitedClients", stats.limitedClients());
-    evidence.put("limitedShare", Math.round(share * 1000) / 1000.0);
-    evidence.put("responses429", stats.denials());
-    evidence.put("verdict", verdict);
-    evidence.put("limitedClientsSampled", stats.sampledLimited());
-    evidence.put("sampledActiveBefore", stats.returningInSample());
-    evidence.put(
-        "endpoints",
-        stats.topEndpoints().stream()
-            .map(r -> Map.of("endpoint", r.name(), "responses429", r.count()))
-            .toList());
-    evidence.put(
-        "topKeys",
-        stats.topKeys().stream()
-            .map(r -> Map.of("key", r.name(), "responses429", r.count()))
-            .toList());
+    RateLimitStormEvidence evidence =
+        new RateLimitStormEvidence(
+            policy,
+            start,
+            end,
+            stats.activeClients(),
+            stats.limitedClients(),
+            Math.round(share * 1000) / 1000.0,
+            stats.denials(),
+            verdict,
+            stats.sampledLimited(),
+            stats.returningInSample(),
+            stats.topEndpoints().stream()
+                .map(r -> new RateLimitStormEvidence.EndpointCount(r.name(), r.count()))
+                .toList(),
+            stats.topKeys().stream()
+                .map(r -> new RateLimitStormEvidence.KeyCount(r.name(), r.count()))
+                .toList());
     String endpoint =
         stats.topEndpoints().isEmpty() ? "(unspecified)" : stats.topEndpoints().get(0).name();
-    IncidentReport incident =
-        IncidentReport.open(
-            "auth-guard:rate-limit-overwhelmed:" + policy,
-            Runbooks.RATE_LIMIT_OVERWHELMED,
+    RunbookIncident incident =
+        journal.incident(
+            journal.dedupKey("rate-limit-overwhelmed", policy),
             Severity.P3,
             "Rate limit overwhelmed: "
                 + policy
@@ -300,8 +290,7 @@ public class OverwhelmMonitor {
                 + "/"
                 + stats.activeClients()
                 + " clients limited)",
-            evidence,
-            SOURCE);
+            evidence);
     String step =
         "abuse".equals(verdict)
             ? "likely abuse: the 429s concentrate on "
@@ -322,7 +311,6 @@ public class OverwhelmMonitor {
                     .orElse(
                         "legitimate spike: many keys limited; consider raising the limit (relief"
                             + " is off)");
-    incidents.report(incident.withStep("rate-limit.overwhelmed", step));
-    LOG.warnf("rate limit overwhelmed: %s, %s", policy, step);
+    incident.step("rate-limit.overwhelmed", step);
   }
 }

@@ -1,41 +1,65 @@
 package health.clinicalops.authguard.service;
 
 import health.clinicalops.authguard.repository.AppAccountRepository;
-import health.clinicalops.opskit.clients.AuditTrail;
+import health.clinicalops.opskit.journal.RunbookJournal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.validation.constraints.NotBlank;
 import java.util.Map;
 
 /**
  * The runbook's step 5, "Force Password Reset (if targeted)": clears the account's refresh token in
- * the app database so every session must sign in again, and records it at audit-keeper.
+ * the app database so every session must sign in again. An automatic revocation is a step of its
+ * attack's incident (recorded there); an operator's is recorded here.
  */
 @ApplicationScoped
 public class SessionRevocationService {
 
+  /** The action of a revocation, in the audit log and on an incident's timeline. */
+  static final String REVOKED = "sessions.revoked";
+
   private final AppAccountRepository accounts;
-  private final AuditTrail audit;
+  private final RunbookJournal journal;
   private final AuthGuardMetrics metrics;
 
   SessionRevocationService(
-      AppAccountRepository accounts, AuditTrail audit, AuthGuardMetrics metrics) {
+      AppAccountRepository accounts, RunbookJournal journal, AuthGuardMetrics metrics) {
     this.accounts = accounts;
-    this.audit = audit;
+    this.journal = journal;
     this.metrics = metrics;
   }
 
   /**
-   * Revokes the sessions of the account with this email. Returns how many accounts matched (0 when
-   * there is no such account; nothing is recorded then).
+   * Revokes the sessions of the account with this email for an attack on it. Returns how many
+   * accounts matched (0 when there is no such account); the caller records the step.
    */
-  public int revoke(@NotBlank String email, String actor, String reason) {
+  int revokeAutomatically(String email) {
     int updated = accounts.revokeSessions(email);
     if (updated > 0) {
-      metrics.revocation("auth-guard".equals(actor) ? "automatic" : "operator");
-      audit.record(
-          actor,
-          "sessions.revoked",
-          Map.of("username", email, "accounts", updated, "reason", reason));
+      metrics.revocation("automatic");
+    }
+    return updated;
+  }
+
+  /**
+   * An operator's revocation of the account with this email. Returns how many accounts matched (0
+   * when there is no such account; nothing is recorded then).
+   */
+  public int revokeByOperator(@NotBlank String email, String operator) {
+    int updated = accounts.revokeSessions(email);
+    if (updated > 0) {
+      metrics.revocation("operator");
+      journal.record(
+          REVOKED,
+          "refresh token of " + email + " cleared by " + operator,
+          Map.of(
+              "username",
+              email,
+              "accounts",
+              updated,
+              "reason",
+              "operator request (runbook step 5)",
+              "operator",
+              operator));
     }
     return updated;
   }

@@ -6,6 +6,7 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Stands in for audit-keeper's write path over real HTTP, keeping every event. */
@@ -21,7 +22,13 @@ public class FakeAuditKeeperResource {
   }
 
   public static boolean has(String action, String key, Object value) {
+    return find(action, key, value).isPresent();
+  }
+
+  /** The first event of {@code action} whose details have {@code key} = {@code value}. */
+  public static Optional<AuditEvent> find(String action, String key, Object value) {
     return EVENTS.stream()
-        .anyMatch(e -> e.action().equals(action) && value.equals(e.details().get(key)));
+        .filter(e -> e.action().equals(action) && value.equals(e.details().get(key)))
+        .findFirst();
   }
 }

@@ -201,7 +201,7 @@ public class AbuseDetector {
             Severity.P1,
             "Authentication abuse: " + attackClass.wireValue() + " on " + finding.subject(),
             evidence);
-    incident.step(
+    incident.stepWarning(
         "attack.classified",
         attackClass.wireValue()
             + " recognised on "
@@ -241,7 +241,7 @@ public class AbuseDetector {
               abuse.maxAutomaticRevocations(),
               now);
     } catch (RuntimeException e) {
-      incident.step(
+      incident.stepWarning(
           "sessions.revoke.failed",
           "could not count automatic revocations ("
               + e.getMessage()
@@ -258,7 +258,7 @@ public class AbuseDetector {
       attacks.upsert(attack.withEvidence(evidence, false), endedBefore(attack.lastSeen()));
       incident
           .withEvidence(evidence)
-          .step(
+          .stepWarning(
               "sessions.revoke.capped",
               abuse.maxAutomaticRevocations()
                   + " accounts were signed out automatically in the last "
@@ -288,7 +288,7 @@ public class AbuseDetector {
               Map.of("username", username, "accounts", updated, "reason", reason));
     } catch (RuntimeException e) {
       giveBackRevocation(attack.dedupKey());
-      incident.step(
+      incident.stepWarning(
           "sessions.revoke.failed",
           "could not revoke " + username + " (" + e.getMessage() + "): revoke by hand",
           Map.of("username", username));

@@ -177,7 +177,8 @@ public class BlockListService {
           open = Map.copyOf(next);
           metrics.unblock();
           incident(block)
-              .step(
+              .stepFor(
+                  operator,
                   "ip.unblocked",
                   "block of " + ip + " lifted by " + operator,
                   details(
@@ -291,23 +292,21 @@ public class BlockListService {
             + actor
             + ": "
             + reason;
+    Map<String, Object> details =
+        details(
+            "ip", ip,
+            "blockId", block.id(),
+            "reason", reason,
+            "origin", origin,
+            "createdBy", actor,
+            "offence", offence,
+            "ttlSeconds", ttl.toSeconds(),
+            "expiresAt", block.expiresAt().toString());
     if (shadow) {
       // Written, so that it is seen and counted, but not enforced.
-      incident(block).dryRunStep("ip.blocked", detail);
+      incident(block).dryRunStep("ip.blocked", detail, details);
     } else {
-      incident(block)
-          .step(
-              "ip.blocked",
-              detail,
-              details(
-                  "ip", ip,
-                  "blockId", block.id(),
-                  "reason", reason,
-                  "origin", origin,
-                  "createdBy", actor,
-                  "offence", offence,
-                  "ttlSeconds", ttl.toSeconds(),
-                  "expiresAt", block.expiresAt().toString()));
+      incident(block).stepFor(actor, "ip.blocked", detail, details);
     }
     return block;
   }

@@ -311,6 +311,6 @@ public class OverwhelmMonitor {
                     .orElse(
                         "legitimate spike: many keys limited; consider raising the limit (relief"
                             + " is off)");
-    incident.step("rate-limit.overwhelmed", step);
+    incident.stepWarning("rate-limit.overwhelmed", step, Map.of("policy", policy));
   }
 }

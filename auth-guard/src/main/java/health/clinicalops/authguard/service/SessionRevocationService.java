@@ -48,7 +48,8 @@ public class SessionRevocationService {
     int updated = accounts.revokeSessions(email);
     if (updated > 0) {
       metrics.revocation("operator");
-      journal.record(
+      journal.recordFor(
+          operator,
           REVOKED,
           "refresh token of " + email + " cleared by " + operator,
           Map.of(

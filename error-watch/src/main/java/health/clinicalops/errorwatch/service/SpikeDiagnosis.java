@@ -205,7 +205,7 @@ public class SpikeDiagnosis {
           evidence.withRollback(mode.name(), id, status, null));
     } catch (RuntimeException e) {
       audit.put("outcome", "failed: " + e.getMessage());
-      journal.recordFailure(
+      journal.recordWarning(
           "rollback.request-failed", rollbackOf + " not requested: " + e.getMessage(), audit);
       return new SpikeDecision(
           Cause.SUSPECT_DEPLOYMENT,

@@ -68,22 +68,50 @@ public final class RunbookIncident {
 
   /** A step taken, with details for its audit event beyond the detail text. */
   public void step(String action, String detail, Map<String, Object> auditDetails) {
-    journal.step(report(), action, detail, auditDetails, false, Logger.Level.INFO);
+    write(journal.service(), action, detail, auditDetails, false, Logger.Level.INFO);
   }
 
-  /** A step that failed and leaves work to a person: like {@link #step}, logged at WARN. */
-  public void stepFailed(String action, String detail, Map<String, Object> auditDetails) {
-    journal.step(report(), action, detail, auditDetails, false, Logger.Level.WARN);
+  /**
+   * A step a person should notice (an attack recognised, a step that failed, work left to a
+   * person): like {@link #step}, logged at WARN.
+   */
+  public void stepWarning(String action, String detail, Map<String, Object> auditDetails) {
+    write(journal.service(), action, detail, auditDetails, false, Logger.Level.WARN);
   }
 
   /** A step a dry run would have taken: logged, audited and on the timeline as such. */
   public void dryRunStep(String action, String detail) {
-    journal.step(report(), action, detail, Map.of(), true, Logger.Level.INFO);
+    dryRunStep(action, detail, Map.of());
+  }
+
+  public void dryRunStep(String action, String detail, Map<String, Object> auditDetails) {
+    write(journal.service(), action, detail, auditDetails, true, Logger.Level.INFO);
+  }
+
+  /**
+   * A step this service carried out for {@code actor} (an operator, a calling service): audited
+   * and on the timeline with {@code actor} as who did it.
+   */
+  public void stepFor(
+      String actor, String action, String detail, Map<String, Object> auditDetails) {
+    write(actor, action, detail, auditDetails, false, Logger.Level.INFO);
   }
 
   /** Resolves the incident: logged, audited, and the timeline's last entry. */
   public void resolve(String detail) {
     journal.resolve(report(), detail);
+  }
+
+  private void write(
+      String actor,
+      String action,
+      String detail,
+      Map<String, Object> auditDetails,
+      boolean dryRun,
+      Logger.Level level) {
+    journal.write(
+        report(),
+        new RunbookJournal.Entry(actor, action, detail, auditDetails, dryRun, level));
   }
 
   /** A new report (with its own id) of what this handle holds. */

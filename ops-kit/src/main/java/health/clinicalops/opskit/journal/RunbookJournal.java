@@ -69,87 +69,106 @@ public class RunbookJournal {
 
   /** An action outside any incident: logged and audited. */
   public void record(String action, String detail, Map<String, Object> details) {
-    log(null, action, detail, false, Logger.Level.INFO);
-    audit(null, action, detail, details, false);
+    write(null, new Entry(service, action, detail, details, false, Logger.Level.INFO));
   }
 
   /**
-   * An action outside any incident that failed and leaves work to a person: logged at WARN and
-   * audited.
+   * An action outside any incident that a person should notice (an attack, a failure, work left
+   * to a person): logged at WARN and audited.
    */
-  public void recordFailure(String action, String detail, Map<String, Object> details) {
-    log(null, action, detail, false, Logger.Level.WARN);
-    audit(null, action, detail, details, false);
+  public void recordWarning(String action, String detail, Map<String, Object> details) {
+    write(null, new Entry(service, action, detail, details, false, Logger.Level.WARN));
   }
 
   /** An action a dry run would have taken, outside any incident: logged and audited as such. */
   public void recordDryRun(String action, String detail, Map<String, Object> details) {
-    log(null, action, detail, true, Logger.Level.INFO);
-    audit(null, action, detail, details, true);
+    write(null, new Entry(service, action, detail, details, true, Logger.Level.INFO));
+  }
+
+  /**
+   * An action this service carried out for {@code actor} (an operator, a calling service),
+   * outside any incident: audited with {@code actor} as its actor.
+   */
+  public void recordFor(String actor, String action, String detail, Map<String, Object> details) {
+    write(null, new Entry(actor, action, detail, details, false, Logger.Level.INFO));
   }
 
   void send(IncidentReport report) {
     incidents.report(report);
   }
 
-  void step(
-      IncidentReport incident,
-      String action,
-      String detail,
-      Map<String, Object> details,
-      boolean dryRun,
-      Logger.Level level) {
-    log(incident, action, detail, dryRun, level);
-    audit(incident, action, detail, details, dryRun);
-    incidents.report(
-        incident.withStep(
-            new IncidentReport.Step(
-                dryRun ? DRY_RUN_PREFIX + action : action, detail, service, clock.instant())));
+  /** Logs and audits {@code entry}, and puts it on the timeline of {@code incident} if any. */
+  void write(IncidentReport incident, Entry entry) {
+    log(incident, entry);
+    audit(incident, entry);
+    if (incident != null) {
+      incidents.report(
+          incident.withStep(
+              new IncidentReport.Step(
+                  entry.dryRun() ? DRY_RUN_PREFIX + entry.action() : entry.action(),
+                  entry.detail(),
+                  entry.actor(),
+                  clock.instant())));
+    }
   }
 
   void resolve(IncidentReport incident, String detail) {
-    log(incident, "incident." + RESOLVED, detail, false, Logger.Level.INFO);
-    audit(incident, "incident." + RESOLVED, detail, Map.of(), false);
+    Entry entry = new Entry(service, "incident." + RESOLVED, detail, Map.of(), false, Logger.Level.INFO);
+    log(incident, entry);
+    audit(incident, entry);
     incidents.report(
         incident.resolvedWith(new IncidentReport.Step(RESOLVED, detail, service, clock.instant())));
   }
 
-  private void log(
-      IncidentReport incident, String action, String detail, boolean dryRun, Logger.Level level) {
-    MDC.put("action", action);
+  /** One step or action: who, what, why, and how loud. */
+  record Entry(
+      String actor,
+      String action,
+      String detail,
+      Map<String, Object> details,
+      boolean dryRun,
+      Logger.Level level) {}
+
+  private void log(IncidentReport incident, Entry entry) {
+    MDC.put("action", entry.action());
+    MDC.put("actor", entry.actor());
     if (incident != null) {
       MDC.put("runbook", incident.runbook());
       MDC.put("incident", incident.dedupKey());
     }
     try {
-      LOG.logf(level, "%s%s: %s", dryRun ? "[dry run] would " : "", action, detail);
+      LOG.logf(
+          entry.level(),
+          "%s%s: %s",
+          entry.dryRun() ? "[dry run] would " : "",
+          entry.action(),
+          entry.detail());
     } finally {
       MDC.remove("action");
+      MDC.remove("actor");
       MDC.remove("runbook");
       MDC.remove("incident");
     }
   }
 
-  private void audit(
-      IncidentReport incident,
-      String action,
-      String detail,
-      Map<String, Object> details,
-      boolean dryRun) {
-    Map<String, Object> all = new LinkedHashMap<>(details);
-    all.put("detail", detail);
+  private void audit(IncidentReport incident, Entry entry) {
+    Map<String, Object> all = new LinkedHashMap<>(entry.details());
+    all.put("detail", entry.detail());
     if (incident != null) {
       all.put("incident", incident.dedupKey());
       all.put("runbook", incident.runbook());
     }
-    if (dryRun) {
+    if (!entry.actor().equals(service)) {
+      all.put("carriedOutBy", service);
+    }
+    if (entry.dryRun()) {
       all.put("dryRun", true);
     }
     auditor.audit(
         new AuditEvent(
             UUID.randomUUID().toString(),
-            service,
-            dryRun ? action + ".dry-run" : action,
+            entry.actor(),
+            entry.dryRun() ? entry.action() + ".dry-run" : entry.action(),
             all,
             clock.instant(),
             null));

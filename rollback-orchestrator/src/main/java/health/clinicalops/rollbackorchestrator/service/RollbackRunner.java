@@ -448,9 +448,9 @@ public class RollbackRunner {
                 maintenanceOn ? Severity.P0 : Severity.P1,
                 "Rollback of " + s.deployment() + " failed at " + s.step(),
                 RollbackEvidence.failed(s.id(), s.step().name(), detail, maintenanceOn))
-            .stepFailed("rollback.failed", detail, details);
+            .stepWarning("rollback.failed", detail, details);
       } else {
-        journal.recordFailure("rollback.failed", detail, details);
+        journal.recordWarning("rollback.failed", detail, details);
       }
     } catch (RuntimeException e) {
       LOG.errorf(e, "rollback %d: the failure could not be added to its incident", s.id());

@@ -1,15 +1,18 @@
 package health.clinicalops.dbsentinel;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import health.clinicalops.dbsentinel.testsupport.FakeAuditKeeperResource;
 import health.clinicalops.dbsentinel.testsupport.FakeIncidentsResource;
 import health.clinicalops.dbsentinel.testsupport.SentinelDatabasesTestResource;
 import health.clinicalops.opskit.clients.IncidentReport;
 import health.clinicalops.opskit.clients.Severity;
+import health.clinicalops.opskit.evidence.DatabaseLossEvidence;
 import health.clinicalops.opskit.opsstate.DatabaseTarget;
 import health.clinicalops.opskit.opsstate.Mode;
 import io.quarkus.test.common.WithTestResource;
@@ -21,7 +24,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -85,14 +87,31 @@ class ConnectionSaturationTest extends SentinelTestBase {
 
       await()
           .atMost(Duration.ofSeconds(4))
-          .until(() -> !FakeIncidentsResource.withStep("connections.saturated").isEmpty());
-      IncidentReport incident = FakeIncidentsResource.withStep("connections.saturated").get(0);
+          .until(() -> !FakeIncidentsResource.withStep("database.connections.saturated").isEmpty());
+      IncidentReport incident =
+          FakeIncidentsResource.withStep("database.connections.saturated").get(0);
       assertEquals(Severity.P2, incident.severity());
-      @SuppressWarnings("unchecked")
-      List<Map<String, Object>> holders =
-          (List<Map<String, Object>>) incident.evidence().get("topHolders");
-      assertEquals("clinical-app", holders.get(0).get("application"));
+      assertTrue(incident.dedupKey().startsWith("db-sentinel/connection-slots/"));
+      DatabaseLossEvidence evidence = (DatabaseLossEvidence) incident.evidence();
+      assertEquals("saturation", evidence.cause());
+      assertEquals(25, evidence.max());
+      assertTrue(evidence.used() >= 23);
+      assertEquals("clinical-app", evidence.topHolders().get(0).application());
+      assertEquals("clinical-app", evidence.idleInTransaction().get(0).application());
       assertTrue(incident.step().detail().contains("clinical-app"), incident.step().detail());
+      await()
+          .atMost(Duration.ofSeconds(3))
+          .untilAsserted(
+              () ->
+                  assertThat(FakeAuditKeeperResource.EVENTS)
+                      .filteredOn(e -> e.action().equals("database.connections.saturated"))
+                      .singleElement()
+                      .satisfies(
+                          e ->
+                              assertThat(e.details())
+                                  .containsEntry("incident", incident.dedupKey())
+                                  .containsEntry("cause", "saturation")
+                                  .containsKey("topHolders")));
 
       // The primary answers: saturation never leads to read-only or failover.
       assertEquals(Mode.NORMAL, mode());
@@ -111,6 +130,9 @@ class ConnectionSaturationTest extends SentinelTestBase {
     assertFalse(
         responder
             .openIncidentKeys()
-            .contains(FakeIncidentsResource.withStep("connections.saturated").get(0).dedupKey()));
+            .contains(
+                FakeIncidentsResource.withStep("database.connections.saturated")
+                    .get(0)
+                    .dedupKey()));
   }
 }

@@ -11,6 +11,7 @@ import health.clinicalops.dbsentinel.testsupport.FakeIncidentsResource;
 import health.clinicalops.dbsentinel.testsupport.SentinelDatabasesTestResource;
 import health.clinicalops.opskit.clients.IncidentReport;
 import health.clinicalops.opskit.clients.Severity;
+import health.clinicalops.opskit.evidence.DatabaseLossEvidence;
 import health.clinicalops.opskit.opsstate.DatabaseTarget;
 import health.clinicalops.opskit.opsstate.Mode;
 import io.quarkus.test.common.WithTestResource;
@@ -60,9 +61,16 @@ class CredentialsAndFailureKindsTest extends SentinelTestBase {
                     && target() == DatabaseTarget.PRIMARY
                     && "authentication".equals(status().getString("cause")));
 
-    IncidentReport incident = FakeIncidentsResource.withStep("credentials.rejected").get(0);
+    IncidentReport incident =
+        FakeIncidentsResource.withStep("database.credentials.rejected").get(0);
     assertEquals(Severity.P1, incident.severity());
-    assertEquals("authentication", incident.evidence().get("cause"));
+    assertTrue(incident.dedupKey().startsWith("db-sentinel/credentials-rejected/"));
+    DatabaseLossEvidence evidence = (DatabaseLossEvidence) incident.evidence();
+    assertEquals("authentication", evidence.cause());
+    assertEquals(SentinelDatabasesTestResource.ROLE, evidence.username());
+    assertTrue(
+        incident.step().detail().contains("refuses the login (" + evidence.detail() + ")"),
+        incident.step().detail());
     assertTrue(incident.step().detail().contains("verify DATABASE_URL"));
 
     primary.execute(

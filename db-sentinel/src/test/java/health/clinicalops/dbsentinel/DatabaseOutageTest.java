@@ -1,6 +1,7 @@
 package health.clinicalops.dbsentinel;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -12,9 +13,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import health.clinicalops.dbsentinel.testsupport.FakeAuditKeeperResource;
 import health.clinicalops.dbsentinel.testsupport.FakeIncidentsResource;
 import health.clinicalops.dbsentinel.testsupport.SentinelDatabasesTestResource;
+import health.clinicalops.opskit.clients.AuditEvent;
 import health.clinicalops.opskit.clients.IncidentReport;
-import health.clinicalops.opskit.evidence.Runbooks;
 import health.clinicalops.opskit.clients.Severity;
+import health.clinicalops.opskit.evidence.DatabaseLossEvidence;
+import health.clinicalops.opskit.evidence.Runbooks;
 import health.clinicalops.opskit.opsstate.Mode;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -93,14 +96,48 @@ class DatabaseOutageTest extends SentinelTestBase {
     // P0 incident with the steps on its timeline, and the actions in the audit trail.
     await()
         .atMost(Duration.ofSeconds(3))
-        .until(() -> !FakeIncidentsResource.withStep("mode.read-only.set").isEmpty());
+        .until(() -> !FakeIncidentsResource.withStep("database.mode.read-only.set").isEmpty());
     IncidentReport opened = FakeIncidentsResource.withStep("database.unreachable").get(0);
     assertEquals(Severity.P0, opened.severity());
     assertEquals(Runbooks.DATABASE_CONNECTIVITY_LOSS, opened.runbook());
-    assertEquals("network", opened.evidence().get("cause"));
+    assertEquals("db-sentinel", opened.source());
+    assertEquals(
+        "db-sentinel/primary-unreachable/" + opsState().modeSetting().since().orElseThrow(),
+        opened.dedupKey(),
+        "the outage is named by the time read-only was set");
+    assertThat(opened.evidence())
+        .isInstanceOfSatisfying(
+            DatabaseLossEvidence.class,
+            e -> {
+              assertThat(e.cause()).isEqualTo("network");
+              assertThat(e.lastAnswerAt()).isBefore(Instant.now());
+              assertThat(e.backupConfigured()).isTrue();
+              assertThat(e.unreachableForSeconds()).isGreaterThanOrEqualTo(2);
+            });
     await()
         .atMost(Duration.ofSeconds(3))
-        .until(() -> FakeAuditKeeperResource.has("database.mode.read-only.set"));
+        .untilAsserted(
+            () ->
+                assertThat(FakeAuditKeeperResource.EVENTS)
+                    .filteredOn(e -> e.action().equals("database.mode.read-only.set"))
+                    .singleElement()
+                    .satisfies(
+                        e -> {
+                          assertThat(e.userId()).isEqualTo("db-sentinel");
+                          assertThat(e.details())
+                              .containsEntry("incident", opened.dedupKey())
+                              .containsEntry("mode", "read-only")
+                              .containsKey("leaseSeconds");
+                        }));
+    AuditEvent unreachable =
+        FakeAuditKeeperResource.EVENTS.stream()
+            .filter(e -> e.action().equals("database.unreachable"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(unreachable.details())
+        .containsEntry("cause", "network")
+        .containsEntry("incident", opened.dedupKey())
+        .containsEntry("detail", opened.step().detail());
 
     // Health: never not-live, still ready, the outage shown as data.
     given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
@@ -131,6 +168,21 @@ class DatabaseOutageTest extends SentinelTestBase {
     List<IncidentReport> resolved =
         FakeIncidentsResource.REPORTS.stream().filter(IncidentReport::resolved).toList();
     assertEquals(opened.dedupKey(), resolved.get(0).dedupKey(), "the same incident is closed");
+    assertEquals("resolved", resolved.get(0).step().action());
+    assertThat(((DatabaseLossEvidence) resolved.get(0).evidence()).recoverySeconds())
+        .isGreaterThanOrEqualTo(2);
+    await()
+        .atMost(Duration.ofSeconds(3))
+        .untilAsserted(
+            () ->
+                assertThat(FakeAuditKeeperResource.EVENTS)
+                    .filteredOn(e -> e.action().equals("incident.resolved"))
+                    .singleElement()
+                    .satisfies(
+                        e ->
+                            assertThat(e.details())
+                                .containsEntry("incident", opened.dedupKey())
+                                .containsEntry("detail", resolved.get(0).step().detail())));
     assertFalse(responder.recentActions().isEmpty());
 
     given()

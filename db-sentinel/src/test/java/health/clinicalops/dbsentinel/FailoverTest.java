@@ -56,7 +56,7 @@ class FailoverTest extends SentinelTestBase {
         .until(
             () ->
                 !FakeIncidentsResource.withStep("database.target.backup").isEmpty()
-                    && FakeAuditKeeperResource.has("database.database.target.backup"));
+                    && FakeAuditKeeperResource.has("database.target.backup"));
 
     primary.restart();
     await()
@@ -82,7 +82,7 @@ class FailoverTest extends SentinelTestBase {
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(
             () ->
-                assertThat(FakeIncidentsResource.withStep("failback.refused"))
+                assertThat(FakeIncidentsResource.withStep("database.failback.refused"))
                     .singleElement()
                     .satisfies(
                         r ->
@@ -123,7 +123,7 @@ class FailoverTest extends SentinelTestBase {
         .until(() -> target() == DatabaseTarget.PRIMARY);
     await()
         .atMost(Duration.ofSeconds(2))
-        .until(() -> !FakeIncidentsResource.withStep("failover.withheld").isEmpty());
+        .until(() -> !FakeIncidentsResource.withStep("database.failover.withheld").isEmpty());
 
     // Once the backup is healthy again, the still-unreachable primary is failed over.
     backup.restart();

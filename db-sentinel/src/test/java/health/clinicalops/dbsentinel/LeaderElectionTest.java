@@ -149,7 +149,7 @@ class LeaderElectionTest extends SentinelTestBase {
               "primary unreachable",
               "db-sentinel",
               Optional.of(Duration.ofSeconds(6)));
-      incidentKey = "db-sentinel:primary-unreachable:" + set.modeSetting().since().orElseThrow();
+      incidentKey = "db-sentinel/primary-unreachable/" + set.modeSetting().since().orElseThrow();
     } finally {
       // ...and dies.
       renewals.shutdownNow();
@@ -159,9 +159,10 @@ class LeaderElectionTest extends SentinelTestBase {
     // it) and reports to the same incident; when the primary is back it closes that incident.
     await()
         .atMost(Duration.ofSeconds(5))
-        .until(() -> !FakeIncidentsResource.withStep("mode.read-only.kept").isEmpty());
+        .until(() -> !FakeIncidentsResource.withStep("database.mode.read-only.kept").isEmpty());
     assertEquals(
-        incidentKey, FakeIncidentsResource.withStep("mode.read-only.kept").get(0).dedupKey());
+        incidentKey,
+        FakeIncidentsResource.withStep("database.mode.read-only.kept").get(0).dedupKey());
     assertEquals(Optional.of("replica-a"), replicaB.holder());
     assertEquals(Mode.READ_ONLY, mode());
     primary.restart();

@@ -6,6 +6,7 @@ import health.clinicalops.dbsentinel.domain.ConnectionStats;
 import health.clinicalops.dbsentinel.domain.DatabaseActivity;
 import health.clinicalops.dbsentinel.domain.ProbeResult;
 import health.clinicalops.dbsentinel.domain.SessionInfo;
+import health.clinicalops.opskit.ServiceNames;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -210,7 +211,7 @@ public final class ProbeConnection implements AutoCloseable {
       Properties props = new Properties();
       props.setProperty("user", settings.username());
       props.setProperty("password", settings.password());
-      props.setProperty("ApplicationName", "db-sentinel");
+      props.setProperty("ApplicationName", ServiceNames.DB_SENTINEL);
       props.setProperty("connectTimeout", Integer.toString(timeoutSeconds()));
       props.setProperty("loginTimeout", Integer.toString(timeoutSeconds()));
       // A lost network without a reset must not hang a probe: reads give up after 2 timeouts.

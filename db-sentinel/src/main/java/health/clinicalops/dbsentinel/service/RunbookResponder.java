@@ -1,16 +1,18 @@
 package health.clinicalops.dbsentinel.service;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import health.clinicalops.dbsentinel.config.DbSentinelConfig;
 import health.clinicalops.dbsentinel.domain.Cause;
 import health.clinicalops.dbsentinel.domain.ConnectionHolder;
 import health.clinicalops.dbsentinel.domain.DatabaseActivity;
 import health.clinicalops.dbsentinel.domain.SentinelAction;
 import health.clinicalops.dbsentinel.domain.SessionInfo;
-import health.clinicalops.opskit.clients.AuditTrail;
-import health.clinicalops.opskit.clients.IncidentReport;
-import health.clinicalops.opskit.clients.IncidentReporter;
-import health.clinicalops.opskit.evidence.Runbooks;
+import health.clinicalops.opskit.ServiceNames;
 import health.clinicalops.opskit.clients.Severity;
+import health.clinicalops.opskit.evidence.DatabaseLossEvidence;
+import health.clinicalops.opskit.journal.RunbookIncident;
+import health.clinicalops.opskit.journal.RunbookJournal;
 import health.clinicalops.opskit.opsstate.DatabaseTarget;
 import health.clinicalops.opskit.opsstate.Mode;
 import health.clinicalops.opskit.opsstate.OpsState;
@@ -22,7 +24,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,21 +48,22 @@ import org.jboss.logging.Logger;
  *       no slot is left, with the top holders (runbook steps 3 and 4).
  * </ul>
  *
- * Every step goes to the audit trail and the incident timeline. Decisions about the mode and the
- * target are taken from the ConfigMap itself, so a replica that becomes leader mid-incident carries
- * on where the previous one stopped. In dry run nothing is written to the ConfigMap and nothing is
- * audited; the steps are logged, listed and put on the incident timeline as "would ...".
+ * Every step goes through the runbook journal (log, audit trail, incident timeline) and to the list
+ * of recent actions. Decisions about the mode and the target are taken from the ConfigMap itself,
+ * so a replica that becomes leader mid-incident carries on where the previous one stopped. In dry
+ * run nothing is written to the ConfigMap; the steps are logged, listed, audited as dry runs and
+ * put on the incident timeline as "would ...".
  */
 @ApplicationScoped
 public class RunbookResponder {
 
-  public static final String SETTER = "db-sentinel";
   private static final Logger LOG = Logger.getLogger(RunbookResponder.class);
   private static final int KEPT_ACTIONS = 200;
+  private static final TypeReference<Map<String, Object>> DETAILS = new TypeReference<>() {};
 
   private final OpsStateWriter writer;
-  private final IncidentReporter incidents;
-  private final AuditTrail auditTrail;
+  private final RunbookJournal journal;
+  private final ObjectMapper json;
   private final DbSentinelConfig config;
   private final SentinelMetrics metrics;
   private final Clock clock;
@@ -76,7 +78,8 @@ public class RunbookResponder {
 
   /** An incident this replica has opened and not yet resolved. */
   private static final class OpenIncident {
-    IncidentReport base;
+    RunbookIncident incident;
+    Severity severity;
     final Instant detectedAt;
     boolean failoverWithheldNoted;
     boolean foreignModeNoted;
@@ -85,22 +88,23 @@ public class RunbookResponder {
     /** The backup's {@code rowsWritten} when the app was switched to it; null unknown. */
     Long backupRowsAtFailover;
 
-    OpenIncident(IncidentReport base, Instant detectedAt) {
-      this.base = base;
+    OpenIncident(RunbookIncident incident, Severity severity, Instant detectedAt) {
+      this.incident = incident;
+      this.severity = severity;
       this.detectedAt = detectedAt;
     }
   }
 
   RunbookResponder(
       OpsStateWriter writer,
-      IncidentReporter incidents,
-      AuditTrail auditTrail,
+      RunbookJournal journal,
+      ObjectMapper json,
       DbSentinelConfig config,
       SentinelMetrics metrics,
       Clock clock) {
     this.writer = writer;
-    this.incidents = incidents;
-    this.auditTrail = auditTrail;
+    this.journal = journal;
+    this.json = json;
     this.config = config;
     this.metrics = metrics;
     this.clock = clock;
@@ -116,7 +120,7 @@ public class RunbookResponder {
     List<String> keys = new ArrayList<>();
     for (OpenIncident incident : Arrays.asList(outage, credentials, connectionSlots)) {
       if (incident != null) {
-        keys.add(incident.base.dedupKey());
+        keys.add(incident.incident.dedupKey());
       }
     }
     return keys;
@@ -181,13 +185,14 @@ public class RunbookResponder {
   private OpenIncident openOutage(Observation o, OpsState ops, boolean ownsReadOnly) {
     Instant detectedAt = Instant.now(clock);
     Instant outageStart = o.outageStartedAt().orElse(o.at());
-    Map<String, Object> evidence = new LinkedHashMap<>();
-    evidence.put("cause", o.cause().wireValue());
-    evidence.put("detail", o.detail());
-    evidence.put("lastAnswerAt", outageStart.toString());
-    evidence.put("unreachableForSeconds", o.unreachableFor().toSeconds());
-    evidence.put("backupConfigured", config.backup().jdbcUrl().isPresent());
-    evidence.put("backupHealthy", o.backupHealthy());
+    DatabaseLossEvidence evidence =
+        DatabaseLossEvidence.unreachable(
+            o.cause().wireValue(),
+            o.detail(),
+            outageStart,
+            o.unreachableFor().toSeconds(),
+            config.backup().jdbcUrl().isPresent(),
+            o.backupHealthy());
     String unreachable =
         "primary has not answered SELECT 1 for "
             + o.unreachableFor().toSeconds()
@@ -199,10 +204,10 @@ public class RunbookResponder {
     // (which finds the mode set by db-sentinel) reports to the same incident.
     String modeAction;
     String modeDetail;
-    Map<String, Object> modeEvidence = Map.of();
+    Map<String, Object> modeAuditDetails = Map.of();
     Instant keyTime = outageStart;
     if (ownsReadOnly) {
-      modeAction = "mode.read-only.kept";
+      modeAction = "database.mode.read-only.kept";
       modeDetail = "read-only already set by db-sentinel";
       keyTime = ops.modeSetting().since().orElse(outageStart);
       renewLease(ops);
@@ -216,40 +221,54 @@ public class RunbookResponder {
         written = Optional.of(ops);
       } else {
         // Checked again against the ConfigMap as written: a person may have set a mode since.
-        written = writer.setModeAsService(Mode.READ_ONLY, reason, SETTER, Optional.of(lease));
+        written =
+            writer.setModeAsService(
+                Mode.READ_ONLY, reason, ServiceNames.DB_SENTINEL, Optional.of(lease));
       }
       if (written.isPresent()) {
         if (!config.dryRun()) {
           keyTime = written.get().modeSetting().since().orElse(outageStart);
         }
-        modeAction = "mode.read-only.set";
+        modeAction = "database.mode.read-only.set";
         modeDetail = reason + "; lease " + lease.toSeconds() + " s, renewed while the outage lasts";
-        modeEvidence =
+        modeAuditDetails =
             Map.of("mode", Mode.READ_ONLY.wireValue(), "leaseSeconds", lease.toSeconds());
       } else {
-        modeAction = "mode.left-unchanged";
+        modeAction = "database.mode.left-unchanged";
         modeDetail = leftUnchanged(writer.read());
       }
     } else {
-      modeAction = "mode.left-unchanged";
+      modeAction = "database.mode.left-unchanged";
       modeDetail = leftUnchanged(ops);
     }
-    IncidentReport base =
-        IncidentReport.open(
-            outageKey(keyTime),
-            Runbooks.DATABASE_CONNECTIVITY_LOSS,
+    OpenIncident incident =
+        new OpenIncident(
+            journal.incident(
+                outageKey(keyTime),
+                Severity.P0,
+                "Primary database unreachable (" + o.cause().wireValue() + ")",
+                evidence),
             Severity.P0,
-            "Primary database unreachable (" + o.cause().wireValue() + ")",
-            evidence,
-            SETTER);
-    OpenIncident incident = new OpenIncident(base, detectedAt);
-    step(incident, "database.unreachable", unreachable, evidence);
-    step(incident, modeAction, modeDetail, modeEvidence);
+            detectedAt);
+    step(incident, "database.unreachable", unreachable, details(evidence));
+    step(incident, modeAction, modeDetail, modeAuditDetails);
     return incident;
   }
 
-  private static String outageKey(Instant time) {
-    return "db-sentinel:primary-unreachable:" + time;
+  private String outageKey(Instant time) {
+    return journal.dedupKey("primary-unreachable", time);
+  }
+
+  /** The incident of an outage this replica did not see start, named by the mode's "since". */
+  private OpenIncident takenOverOutage(Instant since) {
+    return new OpenIncident(
+        journal.incident(
+            outageKey(since),
+            Severity.P0,
+            "Primary database unreachable",
+            DatabaseLossEvidence.takenOver()),
+        Severity.P0,
+        since);
   }
 
   private void failOver(Observation o) {
@@ -260,7 +279,7 @@ public class RunbookResponder {
             o.backup().map(b -> b.failureCause().wireValue() + ": " + b.detail()).orElse("");
         step(
             outage,
-            "failover.withheld",
+            "database.failover.withheld",
             "primary unreachable for "
                 + o.unreachableFor().toSeconds()
                 + " s but the backup is not healthy ("
@@ -323,31 +342,33 @@ public class RunbookResponder {
       if (config.dryRun()) {
         dryRunReadOnly = false;
       } else {
-        cleared = writer.clearMode(SETTER, "primary database healthy again");
+        cleared = writer.clearMode(ServiceNames.DB_SENTINEL, "primary database healthy again");
       }
       if (cleared) {
-        step(outage, "mode.normal", settled + "; cleared the read-only mode it had set", Map.of());
+        step(
+            outage,
+            "database.mode.normal",
+            settled + "; cleared the read-only mode it had set",
+            Map.of());
       }
     }
     if (outage == null && ownsReadOnly && !config.dryRun()) {
       // Taken over from a replica that set the mode: close the incident it opened.
-      outage =
-          new OpenIncident(
-              IncidentReport.open(
-                  outageKey(ops.modeSetting().since().orElse(o.at())),
-                  Runbooks.DATABASE_CONNECTIVITY_LOSS,
-                  Severity.P0,
-                  "Primary database unreachable",
-                  Map.of(),
-                  SETTER),
-              ops.modeSetting().since().orElse(o.at()));
+      outage = takenOverOutage(ops.modeSetting().since().orElse(o.at()));
     }
     if (outage != null) {
       Instant now = Instant.now(clock);
       Duration toRecover = Duration.between(outage.detectedAt, now);
       metrics.recovered(toRecover);
-      record("incident.resolved", settled, Map.of("recoverySeconds", toRecover.toSeconds()));
-      incidents.report(outage.base.resolvedBy(settled));
+      // The journal audits a resolution without details: the recovery time goes with the
+      // incident's evidence.
+      DatabaseLossEvidence evidence =
+          ((DatabaseLossEvidence) outage.incident.evidence())
+              .withRecoverySeconds(toRecover.toSeconds());
+      resolve(
+          outage.incident.withEvidence(evidence),
+          settled,
+          Map.of("recoverySeconds", toRecover.toSeconds()));
       outage = null;
     }
   }
@@ -386,23 +407,13 @@ public class RunbookResponder {
       renewLease(ops);
     }
     if (outage == null) {
-      Instant since = ops.modeSetting().since().orElse(o.at());
-      outage =
-          new OpenIncident(
-              IncidentReport.open(
-                  outageKey(since),
-                  Runbooks.DATABASE_CONNECTIVITY_LOSS,
-                  Severity.P0,
-                  "Primary database unreachable",
-                  Map.of(),
-                  SETTER),
-              since);
+      outage = takenOverOutage(ops.modeSetting().since().orElse(o.at()));
     }
     if (!outage.failbackRefusedNoted) {
       outage.failbackRefusedNoted = true;
       step(
           outage,
-          "failback.refused",
+          "database.failback.refused",
           why
               + ": switching back would discard them, so database.target stays backup and"
               + " read-only stays on. Carry the backup's changes over to the primary, then set"
@@ -421,7 +432,7 @@ public class RunbookResponder {
     Optional<Instant> expiresAt = ops.modeSetting().leaseExpiresAt();
     if (expiresAt.isEmpty()
         || Duration.between(now, expiresAt.get()).compareTo(lease.dividedBy(2)) < 0) {
-      if (!writer.renewModeLease(SETTER, lease)) {
+      if (!writer.renewModeLease(ServiceNames.DB_SENTINEL, lease)) {
         LOG.info("read-only mode is no longer db-sentinel's; not renewing its lease");
       }
     }
@@ -432,32 +443,30 @@ public class RunbookResponder {
     if (o.cause() == Cause.AUTHENTICATION
         && credentials == null
         && atLeast(o.causeFor(), response.detectionDelay())) {
-      Map<String, Object> evidence = new LinkedHashMap<>();
-      evidence.put("cause", o.cause().wireValue());
-      evidence.put("detail", o.detail());
-      evidence.put("username", config.primary().username());
-      IncidentReport base =
-          IncidentReport.open(
-              "db-sentinel:credentials-rejected:" + o.causeSince(),
-              Runbooks.DATABASE_CONNECTIVITY_LOSS,
+      DatabaseLossEvidence evidence =
+          DatabaseLossEvidence.credentialsRejected(
+              o.cause().wireValue(), o.detail(), config.primary().username());
+      credentials =
+          new OpenIncident(
+              journal.incident(
+                  journal.dedupKey("credentials-rejected", o.causeSince()),
+                  Severity.P1,
+                  "Primary database rejects credentials",
+                  evidence),
               Severity.P1,
-              "Primary database rejects credentials",
-              evidence,
-              SETTER);
-      credentials = new OpenIncident(base, Instant.now(clock));
+              Instant.now(clock));
       step(
           credentials,
-          "credentials.rejected",
+          "database.credentials.rejected",
           "the server answers but refuses the login ("
               + o.detail()
               + "): verify DATABASE_URL, a rotated password and the role's permissions;"
               + " no read-only mode and no failover, the primary is up",
-          evidence);
+          details(evidence));
     } else if (credentials != null
         && o.primaryAnswering()
         && atLeast(o.answeringFor(), response.settlingTime())) {
-      record("incident.resolved", "credentials accepted again", Map.of());
-      incidents.report(credentials.base.resolvedBy("credentials accepted again"));
+      resolve(credentials.incident, "credentials accepted again", Map.of());
       credentials = null;
     }
   }
@@ -473,7 +482,7 @@ public class RunbookResponder {
                   || saturation >= config.saturation().criticalThreshold()
               ? Severity.P1
               : Severity.P2;
-      Map<String, Object> evidence = slotsEvidence(o, activity, saturation);
+      DatabaseLossEvidence evidence = slotsEvidence(o, activity, saturation);
       String detail =
           (o.cause() == Cause.POOL_EXHAUSTION
                   ? "the server refuses new connections (53300 too_many_connections)"
@@ -487,26 +496,25 @@ public class RunbookResponder {
               + describe(activity.topHolders())
               + ". Runbook step 4: restart the app (recycle its pool) if it holds the slots";
       if (connectionSlots == null) {
-        IncidentReport base =
-            IncidentReport.open(
-                "db-sentinel:connection-slots:" + o.causeSince(),
-                Runbooks.DATABASE_CONNECTIVITY_LOSS,
+        connectionSlots =
+            new OpenIncident(
+                journal.incident(
+                    journal.dedupKey("connection-slots", o.causeSince()),
+                    severity,
+                    "Database connection slots saturated",
+                    evidence),
                 severity,
-                "Database connection slots saturated",
-                evidence,
-                SETTER);
-        connectionSlots = new OpenIncident(base, Instant.now(clock));
-        step(connectionSlots, "connections.saturated", detail, evidence);
-      } else if (severity.compareTo(connectionSlots.base.severity()) < 0) {
-        connectionSlots.base =
-            IncidentReport.open(
-                connectionSlots.base.dedupKey(),
-                Runbooks.DATABASE_CONNECTIVITY_LOSS,
+                Instant.now(clock));
+        step(connectionSlots, "database.connections.saturated", detail, details(evidence));
+      } else if (severity.compareTo(connectionSlots.severity) < 0) {
+        connectionSlots.incident =
+            journal.incident(
+                connectionSlots.incident.dedupKey(),
                 severity,
                 "Database connection slots exhausted",
-                evidence,
-                SETTER);
-        step(connectionSlots, "connections.escalated", detail, evidence);
+                evidence);
+        connectionSlots.severity = severity;
+        step(connectionSlots, "database.connections.escalated", detail, details(evidence));
       }
       return;
     }
@@ -519,55 +527,40 @@ public class RunbookResponder {
             "connection slots below the threshold for "
                 + config.response().settlingTime().toSeconds()
                 + " s";
-        record("incident.resolved", detail, Map.of());
-        incidents.report(connectionSlots.base.resolvedBy(detail));
+        resolve(connectionSlots.incident, detail, Map.of());
         connectionSlots = null;
         slotsClearSince = null;
       }
     }
   }
 
-  private Map<String, Object> slotsEvidence(
+  private static DatabaseLossEvidence slotsEvidence(
       Observation o, DatabaseActivity activity, double saturation) {
-    Map<String, Object> evidence = new LinkedHashMap<>();
-    evidence.put("cause", o.cause().wireValue());
-    evidence.put(
-        "used", activity.connections().used() == null ? -1 : activity.connections().used());
-    evidence.put("max", activity.connections().max() == null ? -1 : activity.connections().max());
-    evidence.put("saturation", saturation);
-    evidence.put("byState", activity.connections().byState());
-    evidence.put("topHolders", holders(activity.topHolders()));
-    evidence.put("idleInTransaction", sessions(activity.idleInTransaction()));
-    evidence.put("longRunning", sessions(activity.longRunning()));
-    return evidence;
+    Integer used = activity.connections().used();
+    Integer max = activity.connections().max();
+    return DatabaseLossEvidence.connectionSlots(
+        o.cause().wireValue(),
+        used == null ? -1 : used,
+        max == null ? -1 : max,
+        saturation,
+        activity.connections().byState(),
+        activity.topHolders().stream()
+            .map(
+                h ->
+                    new DatabaseLossEvidence.ConnectionHolder(
+                        h.user(), h.application(), h.clientAddress(), h.state(), h.connections()))
+            .toList(),
+        sessions(activity.idleInTransaction()),
+        sessions(activity.longRunning()));
   }
 
-  private static List<Map<String, Object>> holders(List<ConnectionHolder> holders) {
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (ConnectionHolder h : holders) {
-      out.add(
-          Map.of(
-              "user", h.user(),
-              "application", h.application(),
-              "clientAddress", h.clientAddress(),
-              "state", h.state(),
-              "connections", h.connections()));
-    }
-    return out;
-  }
-
-  private static List<Map<String, Object>> sessions(List<SessionInfo> sessions) {
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (SessionInfo s : sessions) {
-      out.add(
-          Map.of(
-              "pid", s.pid(),
-              "user", s.user(),
-              "application", s.application(),
-              "state", s.state(),
-              "durationSeconds", s.durationSeconds()));
-    }
-    return out;
+  private static List<DatabaseLossEvidence.Session> sessions(List<SessionInfo> sessions) {
+    return sessions.stream()
+        .map(
+            s ->
+                new DatabaseLossEvidence.Session(
+                    s.pid(), s.user(), s.application(), s.state(), s.durationSeconds()))
+        .toList();
   }
 
   private static String describe(List<ConnectionHolder> holders) {
@@ -587,35 +580,53 @@ public class RunbookResponder {
   }
 
   private static boolean ownsReadOnly(OpsState ops) {
-    return ops.modeSetting().mode() == Mode.READ_ONLY && SETTER.equals(ops.modeSetting().setBy());
+    return ops.modeSetting().mode() == Mode.READ_ONLY
+        && ServiceNames.DB_SENTINEL.equals(ops.modeSetting().setBy());
   }
 
   private static boolean atLeast(Duration duration, Duration threshold) {
     return duration.compareTo(threshold) >= 0;
   }
 
-  /** One step: logged, listed, audited (unless dry run) and put on the incident's timeline. */
-  private void step(
-      OpenIncident incident, String action, String detail, Map<String, Object> evidence) {
-    record(action, detail, evidence);
-    if (incident != null) {
-      incidents.report(
-          incident.base.withStep(config.dryRun() ? "dry-run: would " + action : action, detail));
+  /**
+   * One step: listed, and through the journal logged, audited and put on the incident's timeline
+   * (only logged and audited when no incident is open, e.g. a new leader finding the target
+   * switched).
+   */
+  private void step(OpenIncident open, String action, String detail, Map<String, Object> details) {
+    list(action, detail, details);
+    if (open == null && config.dryRun()) {
+      journal.recordDryRun(action, detail, details);
+    } else if (open == null) {
+      journal.record(action, detail, details);
+    } else if (config.dryRun()) {
+      open.incident.dryRunStep(action, detail);
+    } else {
+      open.incident.step(action, detail, details);
     }
   }
 
-  private void record(String action, String detail, Map<String, Object> evidence) {
-    SentinelAction entry =
-        new SentinelAction(action, detail, evidence, config.dryRun(), Instant.now(clock));
-    actions.addFirst(entry);
+  /**
+   * Resolves the incident (in dry run too: the incident was opened for real, only its steps were
+   * not taken) and lists it with {@code details}.
+   */
+  private void resolve(RunbookIncident incident, String detail, Map<String, Object> details) {
+    list("incident.resolved", detail, details);
+    incident.resolve(detail);
+  }
+
+  private void list(String action, String detail, Map<String, Object> details) {
+    actions.addFirst(
+        new SentinelAction(action, detail, details, config.dryRun(), Instant.now(clock)));
     while (actions.size() > KEPT_ACTIONS) {
       actions.pollLast();
     }
-    LOG.infof("%s%s: %s", config.dryRun() ? "[dry run] would " : "", action, detail);
-    if (!config.dryRun()) {
-      Map<String, Object> details = new LinkedHashMap<>(evidence);
-      details.put("detail", detail);
-      auditTrail.record(SETTER, "database." + action, details);
-    }
+  }
+
+  /** The evidence's fields, as they are sent, as a step's audit details. */
+  private Map<String, Object> details(DatabaseLossEvidence evidence) {
+    Map<String, Object> details = json.convertValue(evidence, DETAILS);
+    details.remove("kind");
+    return details;
   }
 }

@@ -1,9 +1,11 @@
 package health.clinicalops.dbsentinel.service;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import health.clinicalops.dbsentinel.config.DbSentinelConfig;
 import health.clinicalops.dbsentinel.domain.Cause;
 import health.clinicalops.dbsentinel.domain.DatabaseActivity;
@@ -13,8 +15,8 @@ import health.clinicalops.dbsentinel.domain.SentinelAction;
 import health.clinicalops.dbsentinel.testsupport.FakeAuditKeeperResource;
 import health.clinicalops.dbsentinel.testsupport.FakeIncidentsResource;
 import health.clinicalops.dbsentinel.testsupport.SentinelDatabasesTestResource;
-import health.clinicalops.opskit.clients.AuditTrail;
-import health.clinicalops.opskit.clients.IncidentReporter;
+import health.clinicalops.opskit.clients.AuditEvent;
+import health.clinicalops.opskit.journal.RunbookJournal;
 import health.clinicalops.opskit.opsstate.OpsState;
 import health.clinicalops.opskit.opsstate.OpsStateWriter;
 import io.quarkus.test.common.WithTestResource;
@@ -32,9 +34,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Dry run: a responder configured with {@code dry-run=true} goes through a whole outage (detected,
- * failed over, recovered) and reports each step it would take, without writing the ConfigMap and
- * without audit events. Observations are fed directly; the ConfigMap and the incident endpoint are
- * the real ones of the test.
+ * failed over, recovered) and reports each step it would take, without writing the ConfigMap; its
+ * audit events say they are dry runs. Observations are fed directly; the ConfigMap and the incident
+ * and audit endpoints are the real ones of the test.
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
@@ -42,8 +44,8 @@ import org.junit.jupiter.api.Test;
 class DryRunTest {
 
   @Inject OpsStateWriter writer;
-  @Inject IncidentReporter incidents;
-  @Inject AuditTrail auditTrail;
+  @Inject RunbookJournal journal;
+  @Inject ObjectMapper json;
   @Inject SentinelMetrics metrics;
   @Inject DbSentinelConfig config;
 
@@ -53,8 +55,7 @@ class DryRunTest {
     FakeAuditKeeperResource.EVENTS.clear();
     FakeIncidentsResource.REPORTS.clear();
     RunbookResponder dryRun =
-        new RunbookResponder(
-            writer, incidents, auditTrail, dryRun(config), metrics, Clock.systemUTC());
+        new RunbookResponder(writer, journal, json, dryRun(config), metrics, Clock.systemUTC());
 
     Instant lastAnswer = Instant.now().minusSeconds(60);
     Observation unreachable =
@@ -94,10 +95,10 @@ class DryRunTest {
     assertEquals(
         List.of(
             "database.unreachable",
-            "mode.read-only.set",
+            "database.mode.read-only.set",
             "database.target.backup",
             "database.target.primary",
-            "mode.normal",
+            "database.mode.normal",
             "incident.resolved"),
         steps);
     assertTrue(dryRun.recentActions().stream().allMatch(SentinelAction::dryRun));
@@ -110,8 +111,29 @@ class DryRunTest {
                     .anyMatch(
                         r ->
                             r.step() != null
-                                && r.step().action().equals("dry-run: would mode.read-only.set")));
-    assertTrue(FakeAuditKeeperResource.EVENTS.isEmpty(), "nothing changed, nothing audited");
+                                && r.step()
+                                    .action()
+                                    .equals("dry-run: would database.mode.read-only.set")));
+    // Each step is audited as a dry run; only the incident the dry run opened is really closed.
+    await()
+        .atMost(Duration.ofSeconds(3))
+        .untilAsserted(
+            () ->
+                assertThat(FakeAuditKeeperResource.EVENTS)
+                    .extracting(AuditEvent::action)
+                    .containsExactlyInAnyOrder(
+                        "database.unreachable.dry-run",
+                        "database.mode.read-only.set.dry-run",
+                        "database.target.backup.dry-run",
+                        "database.target.primary.dry-run",
+                        "database.mode.normal.dry-run",
+                        "incident.resolved"));
+    assertThat(FakeAuditKeeperResource.EVENTS)
+        .filteredOn(e -> e.action().endsWith(".dry-run"))
+        .allSatisfy(e -> assertThat(e.details()).containsEntry("dryRun", true));
+    assertThat(FakeIncidentsResource.REPORTS)
+        .filteredOn(r -> r.step() != null && !r.resolved())
+        .allSatisfy(r -> assertThat(r.step().action()).startsWith("dry-run: would "));
   }
 
   private static DatabaseActivity backupWithRowsWritten(long rows) {

@@ -47,6 +47,104 @@ public record DatabaseLossEvidence(
     longRunning = Bounded.list(longRunning);
   }
 
+  /** The primary has not answered since {@code lastAnswerAt}. */
+  public static DatabaseLossEvidence unreachable(
+      String cause,
+      String detail,
+      Instant lastAnswerAt,
+      long unreachableForSeconds,
+      boolean backupConfigured,
+      boolean backupHealthy) {
+    return new DatabaseLossEvidence(
+        cause,
+        detail,
+        lastAnswerAt,
+        unreachableForSeconds,
+        backupConfigured,
+        backupHealthy,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null);
+  }
+
+  /** The server answers but refuses {@code username}'s login. */
+  public static DatabaseLossEvidence credentialsRejected(
+      String cause, String detail, String username) {
+    return new DatabaseLossEvidence(
+        cause, detail, null, null, null, null, null, null, null, null, username, null, null, null,
+        null, null, null, null);
+  }
+
+  /** Connection slots short: {@code used} of {@code max} (-1 unknown) and who holds them. */
+  public static DatabaseLossEvidence connectionSlots(
+      String cause,
+      int used,
+      int max,
+      double saturation,
+      Map<String, Integer> byState,
+      List<ConnectionHolder> topHolders,
+      List<Session> idleInTransaction,
+      List<Session> longRunning) {
+    return new DatabaseLossEvidence(
+        cause,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        used,
+        max,
+        saturation,
+        byState,
+        topHolders,
+        idleInTransaction,
+        longRunning);
+  }
+
+  /** Nothing seen by this replica: an incident it took over from another one. */
+  public static DatabaseLossEvidence takenOver() {
+    return new DatabaseLossEvidence(
+        null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+        null, null, null);
+  }
+
+  /** The same evidence with the time from detection to recovery. */
+  public DatabaseLossEvidence withRecoverySeconds(long seconds) {
+    return new DatabaseLossEvidence(
+        cause,
+        detail,
+        lastAnswerAt,
+        unreachableForSeconds,
+        backupConfigured,
+        backupHealthy,
+        mode,
+        leaseSeconds,
+        target,
+        seconds,
+        username,
+        used,
+        max,
+        saturation,
+        byState,
+        topHolders,
+        idleInTransaction,
+        longRunning);
+  }
+
   @Override
   public String runbook() {
     return Runbooks.DATABASE_CONNECTIVITY_LOSS;

@@ -79,7 +79,6 @@ public class RunbookResponder {
   /** An incident this replica has opened and not yet resolved. */
   private static final class OpenIncident {
     RunbookIncident incident;
-    Severity severity;
     final Instant detectedAt;
     boolean failoverWithheldNoted;
     boolean foreignModeNoted;
@@ -88,9 +87,8 @@ public class RunbookResponder {
     /** The backup's {@code rowsWritten} when the app was switched to it; null unknown. */
     Long backupRowsAtFailover;
 
-    OpenIncident(RunbookIncident incident, Severity severity, Instant detectedAt) {
+    OpenIncident(RunbookIncident incident, Instant detectedAt) {
       this.incident = incident;
-      this.severity = severity;
       this.detectedAt = detectedAt;
     }
   }
@@ -248,7 +246,6 @@ public class RunbookResponder {
                 Severity.P0,
                 "Primary database unreachable (" + o.cause().wireValue() + ")",
                 evidence),
-            Severity.P0,
             detectedAt);
     step(incident, "database.unreachable", unreachable, details(evidence));
     step(incident, modeAction, modeDetail, modeAuditDetails);
@@ -267,7 +264,6 @@ public class RunbookResponder {
             Severity.P0,
             "Primary database unreachable",
             DatabaseLossEvidence.takenOver()),
-        Severity.P0,
         since);
   }
 
@@ -360,8 +356,6 @@ public class RunbookResponder {
       Instant now = Instant.now(clock);
       Duration toRecover = Duration.between(outage.detectedAt, now);
       metrics.recovered(toRecover);
-      // The journal audits a resolution without details: the recovery time goes with the
-      // incident's evidence.
       DatabaseLossEvidence evidence =
           ((DatabaseLossEvidence) outage.incident.evidence())
               .withRecoverySeconds(toRecover.toSeconds());
@@ -453,7 +447,6 @@ public class RunbookResponder {
                   Severity.P1,
                   "Primary database rejects credentials",
                   evidence),
-              Severity.P1,
               Instant.now(clock));
       step(
           credentials,
@@ -503,17 +496,14 @@ public class RunbookResponder {
                     severity,
                     "Database connection slots saturated",
                     evidence),
-                severity,
                 Instant.now(clock));
         step(connectionSlots, "database.connections.saturated", detail, details(evidence));
-      } else if (severity.compareTo(connectionSlots.severity) < 0) {
+      } else if (severity.compareTo(connectionSlots.incident.severity()) < 0) {
         connectionSlots.incident =
-            journal.incident(
-                connectionSlots.incident.dedupKey(),
-                severity,
-                "Database connection slots exhausted",
-                evidence);
-        connectionSlots.severity = severity;
+            connectionSlots
+                .incident
+                .escalatedTo(severity, "Database connection slots exhausted")
+                .withEvidence(evidence);
         step(connectionSlots, "database.connections.escalated", detail, details(evidence));
       }
       return;
@@ -600,7 +590,7 @@ public class RunbookResponder {
     } else if (open == null) {
       journal.record(action, detail, details);
     } else if (config.dryRun()) {
-      open.incident.dryRunStep(action, detail);
+      open.incident.dryRunStep(action, detail, details);
     } else {
       open.incident.step(action, detail, details);
     }
@@ -612,7 +602,7 @@ public class RunbookResponder {
    */
   private void resolve(RunbookIncident incident, String detail, Map<String, Object> details) {
     list("incident.resolved", detail, details);
-    incident.resolve(detail);
+    incident.resolve(detail, details);
   }
 
   private void list(String action, String detail, Map<String, Object> details) {

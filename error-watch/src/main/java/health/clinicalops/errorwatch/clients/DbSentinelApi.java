@@ -1,5 +1,6 @@
 package health.clinicalops.errorwatch.clients;
 
+import health.clinicalops.opskit.ServiceNames;
 import health.clinicalops.opskit.security.OutboundBearerTokenFactory;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -9,7 +10,7 @@ import org.eclipse.microprofile.rest.client.annotation.RegisterClientHeaders;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 /** db-sentinel's view of the app database. URL: {@code quarkus.rest-client.db-sentinel.url}. */
-@RegisterRestClient(configKey = "db-sentinel")
+@RegisterRestClient(configKey = ServiceNames.DB_SENTINEL)
 @RegisterClientHeaders(OutboundBearerTokenFactory.class)
 @Path("/api/v1/database/status")
 public interface DbSentinelApi {

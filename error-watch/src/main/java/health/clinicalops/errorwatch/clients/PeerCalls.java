@@ -1,5 +1,6 @@
 package health.clinicalops.errorwatch.clients;
 
+import health.clinicalops.opskit.ServiceNames;
 import health.clinicalops.opskit.clients.RollbackRequest;
 import io.smallrye.faulttolerance.api.CircuitBreakerName;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,7 +31,7 @@ public class PeerCalls {
   @Timeout(value = 2, unit = ChronoUnit.SECONDS)
   @Retry(maxRetries = 2, delay = 200, jitter = 100)
   @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 5000)
-  @CircuitBreakerName("db-sentinel")
+  @CircuitBreakerName(ServiceNames.DB_SENTINEL)
   @Fallback(fallbackMethod = "databaseStatusUnknown")
   public DatabaseStatus databaseStatus() {
     return dbSentinel.status();

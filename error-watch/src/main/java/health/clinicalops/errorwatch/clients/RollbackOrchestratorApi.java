@@ -1,5 +1,6 @@
 package health.clinicalops.errorwatch.clients;
 
+import health.clinicalops.opskit.ServiceNames;
 import health.clinicalops.opskit.clients.RollbackRequest;
 import health.clinicalops.opskit.security.OutboundBearerTokenFactory;
 import jakarta.ws.rs.Consumes;
@@ -13,7 +14,7 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 /**
  * rollback-orchestrator's rollbacks. URL: {@code quarkus.rest-client.rollback-orchestrator.url}.
  */
-@RegisterRestClient(configKey = "rollback-orchestrator")
+@RegisterRestClient(configKey = ServiceNames.ROLLBACK_ORCHESTRATOR)
 @RegisterClientHeaders(OutboundBearerTokenFactory.class)
 @Path("/api/v1/rollbacks")
 public interface RollbackOrchestratorApi {

@@ -1,6 +1,7 @@
 package health.clinicalops.opskit.clients;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import health.clinicalops.opskit.ServiceNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PreDestroy;
@@ -28,7 +29,8 @@ public class AuditTrail {
       ObjectMapper mapper) {
     this.calls = calls;
     this.executor = executor;
-    this.outbox = new DurableOutbox<>("audit-keeper", AuditEvent.class, mapper, config, registry);
+    this.outbox =
+        new DurableOutbox<>(ServiceNames.AUDIT_KEEPER, AuditEvent.class, mapper, config, registry);
   }
 
   /** Keeps {@code event} for delivery; false only when it cannot be kept (counted and logged). */

@@ -1,5 +1,6 @@
 package health.clinicalops.opskit.clients;
 
+import health.clinicalops.opskit.ServiceNames;
 import health.clinicalops.opskit.security.OutboundBearerTokenFactory;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -12,7 +13,7 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 /**
  * rollback-orchestrator's incidents. URL: {@code quarkus.rest-client.rollback-orchestrator.url}.
  */
-@RegisterRestClient(configKey = "rollback-orchestrator")
+@RegisterRestClient(configKey = ServiceNames.ROLLBACK_ORCHESTRATOR)
 @RegisterClientHeaders(OutboundBearerTokenFactory.class)
 @Path("/api/v1/incidents")
 public interface IncidentApi {

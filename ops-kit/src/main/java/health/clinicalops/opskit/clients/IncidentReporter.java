@@ -2,6 +2,7 @@ package health.clinicalops.opskit.clients;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import health.clinicalops.opskit.ServiceNames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
@@ -43,7 +44,7 @@ public class IncidentReporter {
             .register(registry);
     this.outbox =
         new DurableOutbox<>(
-            "rollback-orchestrator", IncidentReport.class, mapper, config, registry);
+            ServiceNames.ROLLBACK_ORCHESTRATOR, IncidentReport.class, mapper, config, registry);
   }
 
   /** Keeps the report for delivery; false only when it cannot be kept (counted and logged). */

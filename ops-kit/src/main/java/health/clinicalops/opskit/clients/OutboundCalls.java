@@ -1,5 +1,6 @@
 package health.clinicalops.opskit.clients;
 
+import health.clinicalops.opskit.ServiceNames;
 import io.smallrye.faulttolerance.api.CircuitBreakerName;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.temporal.ChronoUnit;
@@ -28,7 +29,7 @@ public class OutboundCalls {
   @Timeout(value = 2, unit = ChronoUnit.SECONDS)
   @Retry(maxRetries = 2, delay = 200, jitter = 100)
   @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 5000)
-  @CircuitBreakerName("audit-keeper")
+  @CircuitBreakerName(ServiceNames.AUDIT_KEEPER)
   public void sendAuditEvent(AuditEvent event) {
     auditKeeper.record(event);
   }
@@ -36,7 +37,7 @@ public class OutboundCalls {
   @Timeout(value = 2, unit = ChronoUnit.SECONDS)
   @Retry(maxRetries = 2, delay = 200, jitter = 100)
   @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 5000)
-  @CircuitBreakerName("rollback-orchestrator")
+  @CircuitBreakerName(ServiceNames.ROLLBACK_ORCHESTRATOR)
   public IncidentRef sendIncidentReport(IncidentReport report) {
     return incidents.report(report);
   }

@@ -43,6 +43,18 @@ public final class RunbookIncident {
     return evidence;
   }
 
+  public Severity severity() {
+    return severity;
+  }
+
+  /**
+   * The same incident at another severity and title (sent with the next report): rollback-
+   * orchestrator raises an open incident's severity and restarts its escalation, never lowers it.
+   */
+  public RunbookIncident escalatedTo(Severity higher, String newTitle) {
+    return new RunbookIncident(journal, dedupKey, higher, newTitle, evidence, suspectedDataBreach);
+  }
+
   /** The same incident with newer evidence (sent with the next report). */
   public RunbookIncident withEvidence(Evidence newer) {
     return new RunbookIncident(journal, dedupKey, severity, title, newer, suspectedDataBreach);
@@ -89,8 +101,8 @@ public final class RunbookIncident {
   }
 
   /**
-   * A step this service carried out for {@code actor} (an operator, a calling service): audited
-   * and on the timeline with {@code actor} as who did it.
+   * A step this service carried out for {@code actor} (an operator, a calling service): audited and
+   * on the timeline with {@code actor} as who did it.
    */
   public void stepFor(
       String actor, String action, String detail, Map<String, Object> auditDetails) {
@@ -99,7 +111,11 @@ public final class RunbookIncident {
 
   /** Resolves the incident: logged, audited, and the timeline's last entry. */
   public void resolve(String detail) {
-    journal.resolve(report(), detail);
+    resolve(detail, Map.of());
+  }
+
+  public void resolve(String detail, Map<String, Object> auditDetails) {
+    journal.resolve(report(), detail, auditDetails);
   }
 
   private void write(
@@ -110,8 +126,7 @@ public final class RunbookIncident {
       boolean dryRun,
       Logger.Level level) {
     journal.write(
-        report(),
-        new RunbookJournal.Entry(actor, action, detail, auditDetails, dryRun, level));
+        report(), new RunbookJournal.Entry(actor, action, detail, auditDetails, dryRun, level));
   }
 
   /** A new report (with its own id) of what this handle holds. */

@@ -73,8 +73,8 @@ public class RunbookJournal {
   }
 
   /**
-   * An action outside any incident that a person should notice (an attack, a failure, work left
-   * to a person): logged at WARN and audited.
+   * An action outside any incident that a person should notice (an attack, a failure, work left to
+   * a person): logged at WARN and audited.
    */
   public void recordWarning(String action, String detail, Map<String, Object> details) {
     write(null, new Entry(service, action, detail, details, false, Logger.Level.WARN));
@@ -86,8 +86,8 @@ public class RunbookJournal {
   }
 
   /**
-   * An action this service carried out for {@code actor} (an operator, a calling service),
-   * outside any incident: audited with {@code actor} as its actor.
+   * An action this service carried out for {@code actor} (an operator, a calling service), outside
+   * any incident: audited with {@code actor} as its actor.
    */
   public void recordFor(String actor, String action, String detail, Map<String, Object> details) {
     write(null, new Entry(actor, action, detail, details, false, Logger.Level.INFO));
@@ -112,8 +112,9 @@ public class RunbookJournal {
     }
   }
 
-  void resolve(IncidentReport incident, String detail) {
-    Entry entry = new Entry(service, "incident." + RESOLVED, detail, Map.of(), false, Logger.Level.INFO);
+  void resolve(IncidentReport incident, String detail, Map<String, Object> details) {
+    Entry entry =
+        new Entry(service, "incident." + RESOLVED, detail, details, false, Logger.Level.INFO);
     log(incident, entry);
     audit(incident, entry);
     incidents.report(

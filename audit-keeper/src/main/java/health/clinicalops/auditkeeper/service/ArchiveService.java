@@ -5,11 +5,10 @@ import health.clinicalops.auditkeeper.config.AuditKeeperConfig;
 import health.clinicalops.auditkeeper.domain.ArchiveManifest;
 import health.clinicalops.auditkeeper.domain.ArchiveResult;
 import health.clinicalops.auditkeeper.domain.VerificationReport;
-import health.clinicalops.opskit.clients.IncidentReport;
-import health.clinicalops.opskit.clients.IncidentReporter;
-import health.clinicalops.opskit.evidence.Runbooks;
 import health.clinicalops.opskit.clients.Severity;
 import health.clinicalops.opskit.durable.DurableFiles;
+import health.clinicalops.opskit.evidence.AuditFailureEvidence;
+import health.clinicalops.opskit.journal.RunbookJournal;
 import health.clinicalops.opskit.problem.ProblemException;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.scheduler.Scheduled;
@@ -67,15 +66,13 @@ public class ArchiveService {
           + " \"prevHash\", \"hash\", \"recordedAt\"";
   static final int SEQ_COLUMN = 6;
   static final int HASH_COLUMN = 8;
-  static final String VERIFY_FAILED_KEY = "audit-keeper/archive-verification";
   private static final Logger LOG = Logger.getLogger(ArchiveService.class);
 
   private final AgroalDataSource dataSource;
   private final AuditKeeperConfig config;
   private final ObjectMapper mapper;
   private final AuditKeeperMetrics metrics;
-  private final AuditWriter writer;
-  private final IncidentReporter incidents;
+  private final RunbookJournal journal;
   private final Clock clock;
   private final SchemaMigrator migrator;
   private final ChainVerifier verifier;
@@ -86,8 +83,7 @@ public class ArchiveService {
       AuditKeeperConfig config,
       ObjectMapper mapper,
       AuditKeeperMetrics metrics,
-      AuditWriter writer,
-      IncidentReporter incidents,
+      RunbookJournal journal,
       Clock clock,
       SchemaMigrator migrator,
       ChainVerifier verifier,
@@ -99,8 +95,7 @@ public class ArchiveService {
     this.config = config;
     this.mapper = mapper;
     this.metrics = metrics;
-    this.writer = writer;
-    this.incidents = incidents;
+    this.journal = journal;
     this.clock = clock;
   }
 
@@ -126,8 +121,15 @@ public class ArchiveService {
       return new ArchiveResult(false, 0, null);
     }
     long deleted = verifyAndDelete(manifest.get());
-    writer.recordOwn(
+    journal.record(
         "audit-keeper.archive.completed",
+        "rows "
+            + manifest.get().firstSeq()
+            + ".."
+            + manifest.get().lastSeq()
+            + " archived to "
+            + manifest.get().file()
+            + ", verified and deleted",
         Map.of(
             "by", by,
             "file", manifest.get().file(),
@@ -275,16 +277,14 @@ public class ArchiveService {
               + " failed verification ("
               + e.getMessage()
               + "); no row was deleted";
-      LOG.error(detail);
-      incidents.report(
-          IncidentReport.open(
-                  VERIFY_FAILED_KEY + "/" + manifest.file(),
-                  Runbooks.AUDIT_LOG_FAILURE,
-                  Severity.P2,
-                  "Audit archive failed verification; old rows kept (compliance risk)",
-                  Map.of("file", manifest.file(), "reason", String.valueOf(e.getMessage())),
-                  AuditWriter.SELF)
-              .withStep("audit-keeper.archive.verification-failed", detail));
+      journal
+          .incident(
+              journal.dedupKey("archive-verification", manifest.file()),
+              Severity.P2,
+              "Audit archive failed verification; old rows kept (compliance risk)",
+              AuditFailureEvidence.archiveVerificationFailed(
+                  manifest.file(), String.valueOf(e.getMessage())))
+          .step("audit-keeper.archive.verification-failed", detail);
       throw ProblemException.conflict(detail);
     }
     started = System.nanoTime();

@@ -5,10 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import health.clinicalops.auditkeeper.config.AuditKeeperConfig;
 import health.clinicalops.auditkeeper.domain.AuditRecord;
 import health.clinicalops.auditkeeper.domain.WriteReceipt;
-import health.clinicalops.opskit.clients.IncidentReport;
-import health.clinicalops.opskit.clients.IncidentReporter;
-import health.clinicalops.opskit.evidence.Runbooks;
+import health.clinicalops.opskit.clients.AuditEvent;
 import health.clinicalops.opskit.clients.Severity;
+import health.clinicalops.opskit.evidence.AuditFailureEvidence;
+import health.clinicalops.opskit.journal.RunbookIncident;
+import health.clinicalops.opskit.journal.RunbookJournal;
 import health.clinicalops.opskit.problem.ProblemException;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -23,7 +24,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jboss.logging.Logger;
 
@@ -37,9 +37,8 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class AuditWriter {
 
-  /** The actor of audit-keeper's own audit events. */
-  public static final String SELF = "audit-keeper";
-
+  private static final String SPOOLING_TITLE =
+      "Audit Log Failure: audit events are being spooled (compliance risk)";
   private static final Logger LOG = Logger.getLogger(AuditWriter.class);
 
   private final AuditLogRepository repository;
@@ -47,13 +46,15 @@ public class AuditWriter {
   private final AuditQuarantine quarantine;
   private final SchemaMigrator migrator;
   private final AuditKeeperMetrics metrics;
-  private final IncidentReporter incidents;
+  private final RunbookJournal journal;
   private final AuditKeeperConfig config;
   private final ObjectMapper mapper;
   private final Clock clock;
   private final ReentrantLock lock = new ReentrantLock(true);
 
-  private String episodeKey;
+  /** When the current spooling episode started (epoch millis): its incident's key; null if none. */
+  private Long episodeStart;
+
   private long episodeSpooled;
   private volatile String lastFailure = "";
   private volatile int replayFailuresInARow;
@@ -65,7 +66,7 @@ public class AuditWriter {
       AuditQuarantine quarantine,
       SchemaMigrator migrator,
       AuditKeeperMetrics metrics,
-      IncidentReporter incidents,
+      RunbookJournal journal,
       AuditKeeperConfig config,
       ObjectMapper mapper,
       Clock clock) {
@@ -74,13 +75,15 @@ public class AuditWriter {
     this.quarantine = quarantine;
     this.migrator = migrator;
     this.metrics = metrics;
-    this.incidents = incidents;
+    this.journal = journal;
     this.config = config;
     this.mapper = mapper;
     this.clock = clock;
   }
 
   void onStart(@Observes @Priority(10) StartupEvent start) {
+    String cause = null;
+    RunbookIncident episode = null;
     lock.lock();
     try {
       if (spool.droppedTailBytesAtStart() > 0) {
@@ -90,17 +93,21 @@ public class AuditWriter {
       }
       if (!spool.isEmpty()) {
         episodeSpooled = spool.depth();
-        openIncident("events left in the spool at start-up: " + spool.depth());
+        cause = "events left in the spool at start-up: " + spool.depth();
+        episode = startEpisode(cause);
       }
     } finally {
       lock.unlock();
+    }
+    if (episode != null) {
+      spoolingStarted(episode, cause);
     }
   }
 
   /** Stores the events durably, in order; throws (503) only when neither store took them. */
   public WriteReceipt write(@NotNull @NotEmpty List<AuditRecord> events) {
     String spoolCause = null;
-    boolean episodeStarted = false;
+    RunbookIncident startedEpisode = null;
     WriteReceipt receipt = null;
     List<String> ids = events.stream().map(AuditRecord::id).toList();
     lock.lock();
@@ -144,9 +151,8 @@ public class AuditWriter {
         }
         metrics.spooled(events.size());
         episodeSpooled += events.size();
-        if (episodeKey == null) {
-          openIncident(spoolCause);
-          episodeStarted = true;
+        if (episodeStart == null) {
+          startedEpisode = startEpisode(spoolCause);
         }
         receipt = new WriteReceipt(events.size(), WriteReceipt.SPOOL, ids);
       }
@@ -154,8 +160,9 @@ public class AuditWriter {
     } finally {
       lock.unlock();
     }
-    if (episodeStarted) {
-      recordOwn("audit-keeper.spooling.started", Map.of("cause", spoolCause));
+    // Outside the lock: the step's own audit event comes back through write() to the spool.
+    if (startedEpisode != null) {
+      spoolingStarted(startedEpisode, spoolCause);
     }
     return receipt;
   }
@@ -238,37 +245,25 @@ public class AuditWriter {
         "%d spooled audit events can never be stored (%s); moved to the quarantine %s, the events"
             + " behind them go on: %s",
         ids.size(), reason, quarantine.path(), ids.subList(0, Math.min(20, ids.size())));
-    String episode = currentEpisode();
-    String key = (episode != null ? episode : "audit-keeper/spooling/none") + "/quarantine";
-    incidents.report(
-        IncidentReport.open(
-                key,
-                Runbooks.AUDIT_LOG_FAILURE,
-                Severity.P2,
-                "Audit Log Failure: spooled audit events refused by the database were quarantined"
-                    + " (compliance risk)",
-                Map.of(
-                    "quarantineFile",
-                    quarantine.path().toString(),
-                    "quarantinedEvents",
-                    quarantine.count(),
-                    "reason",
-                    String.valueOf(reason),
-                    "ids",
-                    ids.subList(0, Math.min(20, ids.size()))),
-                SELF)
-            .withStep(
-                "audit-keeper.events.quarantined",
-                ids.size()
-                    + " spooled events refused by the database ("
-                    + reason
-                    + ") were set aside in "
-                    + quarantine.path()
-                    + "; the spool goes on behind them. Read them with GET"
-                    + " /api/v1/audit/quarantine"));
-    recordOwn(
-        "audit-keeper.events.quarantined",
-        Map.of("count", ids.size(), "reason", String.valueOf(reason)));
+    Long episode = currentEpisode();
+    journal
+        .incident(
+            journal.dedupKey("spooling", episode != null ? episode : "none", "quarantine"),
+            Severity.P2,
+            "Audit Log Failure: spooled audit events refused by the database were quarantined"
+                + " (compliance risk)",
+            AuditFailureEvidence.quarantined(
+                quarantine.path().toString(), quarantine.count(), String.valueOf(reason), ids))
+        .step(
+            "audit-keeper.events.quarantined",
+            ids.size()
+                + " spooled events refused by the database ("
+                + reason
+                + ") were set aside in "
+                + quarantine.path()
+                + "; the spool goes on behind them. Read them with GET"
+                + " /api/v1/audit/quarantine",
+            Map.of("count", ids.size(), "reason", String.valueOf(reason)));
   }
 
   private void replaySucceeded() {
@@ -293,26 +288,25 @@ public class AuditWriter {
               + " in the spool",
           inARow, cause, spool.depth());
     }
-    String episode = currentEpisode();
+    Long episode = currentEpisode();
     if (episode != null && (inARow == alertAfter || newCause)) {
-      incidents.report(
-          incident(episode, Map.of("replayFailuresInARow", inARow, "cause", cause))
-              .withStep(
-                  "audit-keeper.replay.failing",
-                  "replaying the spool into \"AuditLog\" failed "
-                      + inARow
-                      + " times in a row ("
-                      + cause
-                      + "); "
-                      + spool.depth()
-                      + " events wait in the spool"));
+      spoolingIncident(episode, AuditFailureEvidence.replayFailing(inARow, cause))
+          .step(
+              "audit-keeper.replay.failing",
+              "replaying the spool into \"AuditLog\" failed "
+                  + inARow
+                  + " times in a row ("
+                  + cause
+                  + "); "
+                  + spool.depth()
+                  + " events wait in the spool");
     }
   }
 
-  private String currentEpisode() {
+  private Long currentEpisode() {
     lock.lock();
     try {
-      return episodeKey;
+      return episodeStart;
     } finally {
       lock.unlock();
     }
@@ -320,73 +314,65 @@ public class AuditWriter {
 
   private void finishEpisodeIfDrained() throws IOException {
     long replayed;
-    String key;
+    long episode;
     lock.lock();
     try {
-      if (!spool.clearIfDrained() || episodeKey == null) {
+      if (!spool.clearIfDrained() || episodeStart == null) {
         return;
       }
       replayed = episodeSpooled;
-      key = episodeKey;
-      episodeKey = null;
+      episode = episodeStart;
+      episodeStart = null;
       episodeSpooled = 0;
     } finally {
       lock.unlock();
     }
-    LOG.infof("spool drained: %d events replayed into \"AuditLog\"", replayed);
-    incidents.report(
-        incident(key, Map.of("spooledEvents", replayed))
-            .resolvedBy(
-                "audit writes succeed again; spool drained: "
-                    + replayed
-                    + " spooled events replayed into \"AuditLog\" in order, none lost"));
-    recordOwn("audit-keeper.spool.drained", Map.of("replayedEvents", replayed));
+    spoolingIncident(episode, AuditFailureEvidence.spoolDrained(replayed))
+        .resolve(
+            "audit writes succeed again; spool drained: "
+                + replayed
+                + " spooled events replayed into \"AuditLog\" in order, none lost");
   }
 
-  private void openIncident(String cause) {
-    episodeKey = "audit-keeper/spooling/" + clock.instant().toEpochMilli();
-    incidents.report(
-        incident(
-                episodeKey,
-                Map.of(
-                    "cause",
-                    cause,
-                    "spoolFile",
-                    spool.path().toString(),
-                    "spoolDepth",
-                    spool.depth()))
-            .withStep(
-                "audit-keeper.spooling.started",
-                "audit writes fail ("
-                    + cause
-                    + "); events are fsync'd to the local spool and replayed in order when the"
-                    + " database takes writes again"));
+  /** Starts a spooling episode; the caller holds the lock and takes its first step after. */
+  private RunbookIncident startEpisode(String cause) {
+    episodeStart = clock.instant().toEpochMilli();
+    return spoolingIncident(
+        episodeStart, AuditFailureEvidence.spooling(cause, spool.path().toString(), spool.depth()));
   }
 
-  private static IncidentReport incident(String key, Map<String, Object> evidence) {
-    return IncidentReport.open(
-        key,
-        Runbooks.AUDIT_LOG_FAILURE,
-        Severity.P2,
-        "Audit Log Failure: audit events are being spooled (compliance risk)",
-        evidence,
-        SELF);
+  private static void spoolingStarted(RunbookIncident episode, String cause) {
+    episode.step(
+        "audit-keeper.spooling.started",
+        "audit writes fail ("
+            + cause
+            + "); events are fsync'd to the local spool and replayed in order when the"
+            + " database takes writes again",
+        Map.of("cause", cause));
   }
 
-  /** Writes one of audit-keeper's own actions through the same path (never over HTTP). */
-  public void recordOwn(String action, Map<String, Object> details) {
+  private RunbookIncident spoolingIncident(long episodeStart, AuditFailureEvidence evidence) {
+    return journal.incident(
+        journal.dedupKey("spooling", episodeStart), Severity.P2, SPOOLING_TITLE, evidence);
+  }
+
+  /**
+   * Writes one of audit-keeper's own audit events through the same path as everyone's (never over
+   * HTTP to itself), keeping its id, actor, action, details and timestamp.
+   */
+  public void recordOwn(AuditEvent event) {
     try {
       write(
           List.of(
               new AuditRecord(
-                  UUID.randomUUID().toString(),
-                  SELF,
-                  action,
-                  mapper.writeValueAsString(details),
-                  clock.instant(),
-                  null)));
+                  event.id(),
+                  event.userId(),
+                  event.action(),
+                  mapper.writeValueAsString(event.details()),
+                  event.timestamp(),
+                  event.ipAddress())));
     } catch (JsonProcessingException | RuntimeException e) {
-      LOG.errorf(e, "cannot record audit-keeper's own action %s", action);
+      LOG.errorf(e, "cannot record audit-keeper's own action %s", event.action());
     }
   }
 

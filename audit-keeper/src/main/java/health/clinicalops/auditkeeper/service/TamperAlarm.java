@@ -2,12 +2,11 @@ package health.clinicalops.auditkeeper.service;
 
 import health.clinicalops.auditkeeper.domain.ChainProblem;
 import health.clinicalops.auditkeeper.domain.VerificationReport;
-import health.clinicalops.opskit.clients.IncidentReport;
-import health.clinicalops.opskit.clients.IncidentReporter;
-import health.clinicalops.opskit.evidence.Runbooks;
 import health.clinicalops.opskit.clients.Severity;
+import health.clinicalops.opskit.evidence.AuditFailureEvidence;
+import health.clinicalops.opskit.evidence.Bounded;
+import health.clinicalops.opskit.journal.RunbookJournal;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jboss.logging.Logger;
@@ -22,14 +21,11 @@ import org.jboss.logging.Logger;
 public class TamperAlarm {
 
   private static final Logger LOG = Logger.getLogger(TamperAlarm.class);
-  private static final int LISTED_PROBLEMS = 20;
 
-  private final IncidentReporter incidents;
-  private final AuditWriter writer;
+  private final RunbookJournal journal;
 
-  TamperAlarm(IncidentReporter incidents, AuditWriter writer) {
-    this.incidents = incidents;
-    this.writer = writer;
+  TamperAlarm(RunbookJournal journal) {
+    this.journal = journal;
   }
 
   /** Raises the alarm for {@code report} (not valid), found while doing {@code during}. */
@@ -47,26 +43,22 @@ public class TamperAlarm {
             + "), found during "
             + during;
     LOG.errorf("suspected data breach: %s", summary);
-    Map<String, Object> evidence = new LinkedHashMap<>();
-    evidence.put(IncidentReport.SUSPECTED_DATA_BREACH, true);
-    evidence.put("foundDuring", during);
-    evidence.put("problemCount", problems.size());
-    evidence.put(
-        "problems",
-        problems.subList(0, Math.min(LISTED_PROBLEMS, problems.size())).stream()
+    List<String> listed =
+        problems.stream()
+            .limit(Bounded.ENTRIES)
             .map(p -> p.kind() + " seq " + p.seq() + (p.toSeq() != p.seq() ? ".." + p.toSeq() : ""))
-            .toList());
-    incidents.report(
-        IncidentReport.open(
-                "audit-keeper/chain-broken/" + first.kind() + "/" + first.seq(),
-                Runbooks.AUDIT_LOG_FAILURE,
-                Severity.P1,
-                "Audit log tampering suspected: the hash chain is broken (data breach protocol)",
-                evidence,
-                AuditWriter.SELF)
-            .withStep("audit-keeper.chain.broken", summary));
-    writer.recordOwn(
-        "audit-keeper.chain.broken",
-        Map.of("foundDuring", during, "problemCount", problems.size(), "firstSeq", first.seq()));
+            .toList();
+    journal
+        .incident(
+            journal.dedupKey("chain-broken", first.kind(), first.seq()),
+            Severity.P1,
+            "Audit log tampering suspected: the hash chain is broken (data breach protocol)",
+            AuditFailureEvidence.chainBroken(during, problems.size(), listed))
+        .suspectingDataBreach()
+        .step(
+            "audit-keeper.chain.broken",
+            summary,
+            Map.of(
+                "foundDuring", during, "problemCount", problems.size(), "firstSeq", first.seq()));
   }
 }

@@ -2,10 +2,10 @@ package health.clinicalops.auditkeeper.service;
 
 import health.clinicalops.auditkeeper.config.AuditKeeperConfig;
 import health.clinicalops.auditkeeper.domain.ProbeResult;
-import health.clinicalops.opskit.clients.IncidentReport;
-import health.clinicalops.opskit.clients.IncidentReporter;
-import health.clinicalops.opskit.evidence.Runbooks;
 import health.clinicalops.opskit.clients.Severity;
+import health.clinicalops.opskit.evidence.AuditFailureEvidence;
+import health.clinicalops.opskit.journal.RunbookIncident;
+import health.clinicalops.opskit.journal.RunbookJournal;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,8 +14,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -33,14 +31,16 @@ public class WriteProbe {
       "INSERT INTO \"AuditLog\" (\"userId\", \"action\", \"details\", \"timestamp\","
           + " \"ipAddress\") VALUES ('test-id', 'test', '{}', NOW(), '127.0.0.1')";
 
-  static final String PERMISSION_KEY = "audit-keeper/permissions";
-  static final String QUOTA_KEY = "audit-keeper/storage-quota";
+  private static final String PERMISSION_TITLE =
+      "Audit Log Failure: no write permission on \"AuditLog\" (compliance risk)";
+  private static final String QUOTA_TITLE =
+      "Audit Log Failure risk: database storage near its quota (compliance risk)";
   private static final Logger LOG = Logger.getLogger(WriteProbe.class);
 
   private final AgroalDataSource dataSource;
   private final AuditKeeperConfig config;
   private final AuditKeeperMetrics metrics;
-  private final IncidentReporter incidents;
+  private final RunbookJournal journal;
   private final SchemaMigrator migrator;
   private final Clock clock;
   private volatile ProbeResult last;
@@ -52,13 +52,13 @@ public class WriteProbe {
       AgroalDataSource dataSource,
       AuditKeeperConfig config,
       AuditKeeperMetrics metrics,
-      IncidentReporter incidents,
+      RunbookJournal journal,
       SchemaMigrator migrator,
       Clock clock) {
     this.dataSource = dataSource;
     this.config = config;
     this.metrics = metrics;
-    this.incidents = incidents;
+    this.journal = journal;
     this.migrator = migrator;
     this.clock = clock;
   }
@@ -149,35 +149,26 @@ public class WriteProbe {
       permissionIncidentOpen = true;
       String grant =
           "GRANT INSERT, SELECT ON \"AuditLog\" TO " + quoteIdent(r.databaseUser()) + ";";
-      Map<String, Object> evidence = new HashMap<>();
-      evidence.put("databaseUser", r.databaseUser());
-      evidence.put("canInsert", r.canInsert());
-      evidence.put("canSelect", r.canSelect());
-      evidence.put("writeError", Optional.ofNullable(r.writeError()).orElse(""));
-      evidence.put("suggestedFix", grant);
-      incidents.report(
-          IncidentReport.open(
-                  PERMISSION_KEY,
-                  Runbooks.AUDIT_LOG_FAILURE,
-                  Severity.P2,
-                  "Audit Log Failure: no write permission on \"AuditLog\" (compliance risk)",
-                  evidence,
-                  AuditWriter.SELF)
-              .withStep(
-                  "audit-keeper.permission.denied",
-                  "runbook step 5, for a person with the rights: " + grant));
+      permissionIncident(
+              AuditFailureEvidence.permissionDenied(
+                  r.databaseUser(),
+                  r.canInsert(),
+                  r.canSelect(),
+                  Optional.ofNullable(r.writeError()).orElse(""),
+                  grant))
+          .step(
+              "audit-keeper.permission.denied",
+              "runbook step 5, for a person with the rights: " + grant);
     } else if (!denied && permissionIncidentOpen) {
       permissionIncidentOpen = false;
-      incidents.report(
-          IncidentReport.open(
-                  PERMISSION_KEY,
-                  Runbooks.AUDIT_LOG_FAILURE,
-                  Severity.P2,
-                  "Audit Log Failure: no write permission on \"AuditLog\" (compliance risk)",
-                  Map.of("databaseUser", r.databaseUser()),
-                  AuditWriter.SELF)
-              .resolvedBy("the probe's test write and privileges on \"AuditLog\" are fine again"));
+      permissionIncident(AuditFailureEvidence.permissionsRestored(r.databaseUser()))
+          .resolve("the probe's test write and privileges on \"AuditLog\" are fine again");
     }
+  }
+
+  private RunbookIncident permissionIncident(AuditFailureEvidence evidence) {
+    return journal.incident(
+        journal.dedupKey("permissions"), Severity.P2, PERMISSION_TITLE, evidence);
   }
 
   private void warnOnceIfRulesCanBeSwitchedOff(ProbeResult r) {
@@ -194,11 +185,12 @@ public class WriteProbe {
 
   private void checkQuota(ProbeResult r) {
     double ratio = r.quotaRatio();
-    Map<String, Object> evidence =
-        Map.of(
-            "databaseSizeBytes", r.databaseSizeBytes(),
-            "quotaBytes", r.quotaBytes(),
-            "ratio", ratio);
+    RunbookIncident incident =
+        journal.incident(
+            journal.dedupKey("storage-quota"),
+            Severity.P2,
+            QUOTA_TITLE,
+            AuditFailureEvidence.storageQuota(r.databaseSizeBytes(), r.quotaBytes(), ratio));
     if (ratio >= config.probe().warnRatio()) {
       LOG.warnf(
           "database size %d bytes is %.0f%% of the quota %d bytes",
@@ -206,30 +198,16 @@ public class WriteProbe {
     }
     if (ratio >= config.probe().incidentRatio() && !quotaIncidentOpen) {
       quotaIncidentOpen = true;
-      incidents.report(
-          quotaIncident(evidence)
-              .withStep(
-                  "audit-keeper.quota.exceeded",
-                  String.format(
-                      "database at %.0f%% of its quota; archive old audit rows (POST"
-                          + " /api/v1/archives, runbook step 4) or raise the quota",
-                      ratio * 100)));
+      incident.step(
+          "audit-keeper.quota.exceeded",
+          String.format(
+              "database at %.0f%% of its quota; archive old audit rows (POST"
+                  + " /api/v1/archives, runbook step 4) or raise the quota",
+              ratio * 100));
     } else if (ratio < config.probe().warnRatio() && quotaIncidentOpen) {
       quotaIncidentOpen = false;
-      incidents.report(
-          quotaIncident(evidence)
-              .resolvedBy(String.format("database back at %.0f%% of its quota", ratio * 100)));
+      incident.resolve(String.format("database back at %.0f%% of its quota", ratio * 100));
     }
-  }
-
-  private static IncidentReport quotaIncident(Map<String, Object> evidence) {
-    return IncidentReport.open(
-        QUOTA_KEY,
-        Runbooks.AUDIT_LOG_FAILURE,
-        Severity.P2,
-        "Audit Log Failure risk: database storage near its quota (compliance risk)",
-        evidence,
-        AuditWriter.SELF);
   }
 
   private static String quoteIdent(String name) {

@@ -10,19 +10,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
+import health.clinicalops.auditkeeper.domain.AuditRecord;
+import health.clinicalops.auditkeeper.service.EventSpool;
 import health.clinicalops.auditkeeper.support.AuditApi;
 import health.clinicalops.auditkeeper.support.FakeIncidentsResource;
 import health.clinicalops.auditkeeper.support.RestrictedRolePostgresTestResource;
 import health.clinicalops.auditkeeper.support.TempDirectoriesTestResource;
+import health.clinicalops.opskit.ServiceNames;
 import health.clinicalops.opskit.clients.IncidentReport;
-import health.clinicalops.opskit.evidence.Runbooks;
 import health.clinicalops.opskit.clients.Severity;
+import health.clinicalops.opskit.evidence.AuditFailureEvidence;
+import health.clinicalops.opskit.evidence.Runbooks;
 import health.clinicalops.testing.EmbeddedPostgresServer;
 import health.clinicalops.testing.InjectPostgres;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -51,6 +56,7 @@ class PermissionDeniedTest {
       "GRANT INSERT, SELECT ON \"AuditLog\" TO " + ROLE + ";";
 
   @InjectPostgres EmbeddedPostgresServer pg;
+  @Inject EventSpool spool;
 
   @BeforeEach
   void noPermissionIncidentOpenAndTheProbeIsHappy() {
@@ -79,7 +85,8 @@ class PermissionDeniedTest {
   }
 
   @Test
-  void writesRefusedForPermissionAreSpooledAndReplayedOnceInOrderAfterTheRunbooksGrant() {
+  void writesRefusedForPermissionAreSpooledAndReplayedOnceInOrderAfterTheRunbooksGrant()
+      throws Exception {
     List<String> acknowledged = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       String id = "perm-" + i;
@@ -97,7 +104,6 @@ class PermissionDeniedTest {
           "REVOKE INSERT ON \"AuditLog\" FROM "
               + ROLE
               + ", audit_keeper_writer, audit_keeper_owner");
-      int spooledEvents = 0;
       for (int i = 3; i < 23; i++) {
         String id = "perm-" + i;
         Response response;
@@ -111,15 +117,30 @@ class PermissionDeniedTest {
           response.then().statusCode(202).body("durableIn", equalTo("spool"));
           acknowledged.add(id);
           acknowledged.add(second);
-          spooledEvents += 2;
         } else {
           response = post(event(id, "u-p", "permission.stream", "2026-01-16T10:00:00Z"));
           response.then().statusCode(202).body("durableIn", equalTo("spool"));
           acknowledged.add(id);
-          spooledEvents++;
         }
       }
-      // The acknowledged events plus audit-keeper's own "spooling started" wait in the spool.
+      // The acknowledged events wait in the spool, in order, with audit-keeper's own steps:
+      // "spooling started" and, if they came by now, the probe's "permission denied" and
+      // "replay failing" (its own audit events are refused for the same reason).
+      List<AuditRecord> spooled = spool.next(1000).events();
+      assertThat(
+              spooled.stream()
+                  .filter(e -> !e.userId().equals(ServiceNames.AUDIT_KEEPER))
+                  .map(AuditRecord::id))
+          .containsExactlyElementsOf(acknowledged.subList(3, acknowledged.size()));
+      assertThat(
+              spooled.stream()
+                  .filter(e -> e.userId().equals(ServiceNames.AUDIT_KEEPER))
+                  .map(AuditRecord::action))
+          .containsOnlyOnce("audit-keeper.spooling.started")
+          .isSubsetOf(
+              "audit-keeper.spooling.started",
+              "audit-keeper.permission.denied",
+              "audit-keeper.replay.failing");
       given()
           .get("/q/health/ready")
           .then()
@@ -127,8 +148,7 @@ class PermissionDeniedTest {
           .body("status", equalTo("UP"))
           .body("checks.find { it.name == 'audit-spool' }.data.spooling", equalTo(true))
           .body(
-              "checks.find { it.name == 'audit-spool' }.data.spoolDepth",
-              equalTo(spooledEvents + 1));
+              "checks.find { it.name == 'audit-spool' }.data.spoolDepth", equalTo(spooled.size()));
       assertThat(AuditApi.count(pg, "\"id\" LIKE 'perm-%'")).isEqualTo(3);
 
       IncidentReport spooling =
@@ -139,7 +159,7 @@ class PermissionDeniedTest {
               .orElseThrow();
       assertThat(spooling.resolved()).isFalse();
       assertThat(spooling.severity()).isEqualTo(Severity.P2);
-      assertThat(String.valueOf(spooling.evidence().get("cause")))
+      assertThat(((AuditFailureEvidence) spooling.evidence()).cause())
           .contains("42501")
           .contains("permission denied");
       // The probe sees it as well: its permission check opens its own incident.
@@ -213,8 +233,6 @@ class PermissionDeniedTest {
                 assertThat(last(since(reportsBefore, PERMISSION_KEY)))
                     .hasValueSatisfying(r -> assertThat(r.resolved()).isTrue());
               });
-    } catch (java.sql.SQLException e) {
-      throw new AssertionError(e);
     } finally {
       restoreGrants();
     }
@@ -232,8 +250,14 @@ class PermissionDeniedTest {
   }
 
   @Test
-  void aMissingPrivilegeOpensAnIncidentWhoseStepIsTheRunbooksStep5Grant() {
+  void aMissingPrivilegeOpensAnIncidentWhoseStepIsTheRunbooksStep5Grant() throws Exception {
     int reportsBefore = FakeIncidentsResource.RECEIVED.size();
+    String stepsAudited =
+        "\"userId\" = 'audit-keeper' AND \"details\"->>'incident' = '" + PERMISSION_KEY + "'";
+    long deniedBefore =
+        AuditApi.count(pg, "\"action\" = 'audit-keeper.permission.denied' AND " + stepsAudited);
+    long resolvedBefore =
+        AuditApi.count(pg, "\"action\" = 'incident.resolved' AND " + stepsAudited);
     try {
       // SELECT reaches the role through the three audit roles it is a member of (one the owner).
       pg.execute(
@@ -250,11 +274,11 @@ class PermissionDeniedTest {
       assertThat(opened.runbook()).isEqualTo(Runbooks.AUDIT_LOG_FAILURE);
       assertThat(opened.severity()).isEqualTo(Severity.P2);
       assertThat(opened.title()).contains("compliance risk");
-      assertThat(opened.evidence())
-          .containsEntry("databaseUser", ROLE)
-          .containsEntry("canSelect", false)
-          .containsEntry("canInsert", true)
-          .containsEntry("suggestedFix", RUNBOOK_GRANT);
+      AuditFailureEvidence evidence = (AuditFailureEvidence) opened.evidence();
+      assertThat(evidence.databaseUser()).isEqualTo(ROLE);
+      assertThat(evidence.canSelect()).isFalse();
+      assertThat(evidence.canInsert()).isTrue();
+      assertThat(evidence.suggestedFix()).isEqualTo(RUNBOOK_GRANT);
       assertThat(opened.step().action()).isEqualTo("audit-keeper.permission.denied");
       assertThat(opened.step().detail()).contains("step 5").contains(RUNBOOK_GRANT);
       given()
@@ -263,13 +287,32 @@ class PermissionDeniedTest {
           .body("checks.find { it.name == 'audit-write-probe' }.data.canSelect", equalTo(false));
 
       // The suggested fix, run as it stands by a person with the rights, ends the incident.
-      pg.execute(DATABASE, String.valueOf(opened.evidence().get("suggestedFix")));
+      pg.execute(DATABASE, evidence.suggestedFix());
       await()
           .atMost(Duration.ofSeconds(30))
           .untilAsserted(
               () ->
                   assertThat(last(since(reportsBefore, PERMISSION_KEY)))
                       .hasValueSatisfying(r -> assertThat(r.resolved()).isTrue()));
+      // Both steps are audit events of audit-keeper itself in "AuditLog" (the first one spooled
+      // while the writer could not read the table, and replayed after the GRANT).
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                assertThat(
+                        AuditApi.count(
+                            pg,
+                            "\"action\" = 'audit-keeper.permission.denied' AND "
+                                + stepsAudited
+                                + " AND \"details\"->>'detail' LIKE '%"
+                                + RUNBOOK_GRANT.replace("'", "''")
+                                + "'"))
+                    .isEqualTo(deniedBefore + 1);
+                assertThat(
+                        AuditApi.count(pg, "\"action\" = 'incident.resolved' AND " + stepsAudited))
+                    .isEqualTo(resolvedBefore + 1);
+              });
     } finally {
       restoreGrants();
     }

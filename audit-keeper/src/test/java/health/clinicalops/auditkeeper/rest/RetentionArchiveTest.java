@@ -19,6 +19,7 @@ import health.clinicalops.auditkeeper.support.FakeIncidentsResource;
 import health.clinicalops.auditkeeper.support.TempDirectoriesTestResource;
 import health.clinicalops.opskit.clients.IncidentReport;
 import health.clinicalops.opskit.clients.Severity;
+import health.clinicalops.opskit.evidence.AuditFailureEvidence;
 import health.clinicalops.opskit.problem.ProblemException;
 import health.clinicalops.testing.EmbeddedPostgresServer;
 import health.clinicalops.testing.InjectPostgres;
@@ -39,7 +40,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -51,24 +51,22 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Retention: old rows go to a verified gzip CSV with a manifest before they are deleted, a
- * corrupted archive stops the delete, and the chain stays verifiable across the tombstone. The
- * profile also sets a quota the test database already exceeds, to see the quota incident.
+ * corrupted archive stops the delete, and the chain stays verifiable across the tombstone.
  */
 @QuarkusTest
-@TestProfile(RetentionArchiveTest.TinyQuota.class)
+@TestProfile(RetentionArchiveTest.OwnApplication.class)
 @WithKubernetesTestServer(crud = true)
 @WithTestResource(PostgresTestResource.class)
 @WithTestResource(TempDirectoriesTestResource.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RetentionArchiveTest {
 
-  /** A 1 MB quota: the database (several MB when empty) is over 90% of it at the first probe. */
-  public static class TinyQuota implements QuarkusTestProfile {
-    @Override
-    public Map<String, String> getConfigOverrides() {
-      return Map.of("clinicalops.audit-keeper.probe.database-quota", "1M");
-    }
-  }
+  /**
+   * Its own application and database: the first rows of "AuditLog" are this test's old ones, with
+   * no own audit event of audit-keeper (a step of an incident) before them that is too young to be
+   * archived.
+   */
+  public static class OwnApplication implements QuarkusTestProfile {}
 
   static final int OLD = 40;
   static final int RECENT = 10;
@@ -109,12 +107,27 @@ class RetentionArchiveTest {
         .isInstanceOf(ProblemException.class)
         .hasMessageContaining("no row was deleted");
     assertThat(count(pg, "\"id\" LIKE 'old-%'")).isEqualTo(OLD);
+    String key = "audit-keeper/archive-verification/" + manifest.get().file();
     await()
         .atMost(Duration.ofSeconds(20))
-        .until(
-            () ->
-                FakeIncidentsResource.withKeyPrefix("audit-keeper/archive-verification").size()
-                    >= 1);
+        .untilAsserted(
+            () -> {
+              List<IncidentReport> reports = FakeIncidentsResource.withKeyPrefix(key);
+              assertThat(reports).isNotEmpty();
+              assertThat(reports.get(0).step().action())
+                  .isEqualTo("audit-keeper.archive.verification-failed");
+              AuditFailureEvidence evidence = (AuditFailureEvidence) reports.get(0).evidence();
+              assertThat(evidence.file()).isEqualTo(manifest.get().file());
+              assertThat(evidence.reason()).startsWith("SHA-256 of the file is");
+            });
+    assertThat(
+            count(
+                pg,
+                "\"action\" = 'audit-keeper.archive.verification-failed'"
+                    + " AND \"details\"->>'incident' = '"
+                    + key
+                    + "'"))
+        .isEqualTo(1);
   }
 
   @Test
@@ -139,8 +152,9 @@ class RetentionArchiveTest {
                     FakeIncidentsResource.withKeyPrefix("audit-keeper/chain-broken/EDITED/");
                 assertThat(breach).isNotEmpty();
                 assertThat(breach.get(0).severity()).isEqualTo(Severity.P1);
-                assertThat(breach.get(0).evidence())
-                    .containsEntry(IncidentReport.SUSPECTED_DATA_BREACH, true);
+                assertThat(breach.get(0).suspectedDataBreach()).isTrue();
+                assertThat(((AuditFailureEvidence) breach.get(0).evidence()).foundDuring())
+                    .startsWith("the archive of rows");
               });
     } finally {
       pg.execute(
@@ -215,21 +229,5 @@ class RetentionArchiveTest {
                     "SET ROLE audit_keeper_retention; DELETE FROM \"AuditLog\" WHERE \"id\" ="
                         + " 'recent-0'"))
         .hasMessageContaining("not covered by an archive checkpoint");
-  }
-
-  @Test
-  @Order(5)
-  void aDatabaseOverNinetyPercentOfItsQuotaOpensAnIncident() {
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .untilAsserted(
-            () -> {
-              List<IncidentReport> reports =
-                  FakeIncidentsResource.withKeyPrefix("audit-keeper/storage-quota");
-              assertThat(reports).isNotEmpty();
-              assertThat(reports.get(0).step().detail()).contains("POST /api/v1/archives");
-              assertThat(reports.get(0).resolved()).isFalse();
-            });
-    asOperator().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
   }
 }

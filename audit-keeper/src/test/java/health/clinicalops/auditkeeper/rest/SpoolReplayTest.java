@@ -15,6 +15,7 @@ import health.clinicalops.auditkeeper.support.AuditApi;
 import health.clinicalops.auditkeeper.support.FakeIncidentsResource;
 import health.clinicalops.auditkeeper.support.TempDirectoriesTestResource;
 import health.clinicalops.opskit.clients.IncidentReport;
+import health.clinicalops.opskit.evidence.AuditFailureEvidence;
 import health.clinicalops.opskit.evidence.Runbooks;
 import health.clinicalops.testing.EmbeddedPostgresServer;
 import health.clinicalops.testing.InjectPostgres;
@@ -266,10 +267,30 @@ class SpoolReplayTest {
                       .toList();
               assertThat(quarantined).hasSize(1);
               assertThat(quarantined.get(0).runbook()).isEqualTo(Runbooks.AUDIT_LOG_FAILURE);
-              assertThat(quarantined.get(0).evidence()).containsEntry("quarantinedEvents", 1);
+              assertThat(quarantined.get(0).dedupKey()).startsWith("audit-keeper/spooling/");
+              AuditFailureEvidence evidence = (AuditFailureEvidence) quarantined.get(0).evidence();
+              assertThat(evidence.quarantinedEvents()).isEqualTo(1L);
+              assertThat(evidence.ids()).containsExactly(poison);
+              assertThat(evidence.reason()).startsWith("SQLState 22");
+              assertThat(quarantined.get(0).step().action())
+                  .isEqualTo("audit-keeper.events.quarantined");
               assertThat(quarantined.get(0).step().detail()).contains("/api/v1/audit/quarantine");
             });
     assertThat(count(pg, "\"action\" = 'audit-keeper.events.quarantined'")).isEqualTo(1);
+    String quarantineKey =
+        FakeIncidentsResource.RECEIVED.stream()
+            .filter(r -> r.dedupKey().endsWith("/quarantine"))
+            .findFirst()
+            .orElseThrow()
+            .dedupKey();
+    assertThat(
+            count(
+                pg,
+                "\"action\" = 'audit-keeper.events.quarantined' AND \"userId\" = 'audit-keeper'"
+                    + " AND \"details\"->>'incident' = '"
+                    + quarantineKey
+                    + "' AND \"details\"->>'count' = '1'"))
+        .isEqualTo(1);
   }
 
   /** Posts like a peer service: 2 s timeout, retried until acknowledged; returns the attempts. */

@@ -12,7 +12,8 @@ import static org.hamcrest.Matchers.hasSize;
 
 import health.clinicalops.auditkeeper.support.FakeIncidentsResource;
 import health.clinicalops.auditkeeper.support.TempDirectoriesTestResource;
-import health.clinicalops.opskit.clients.IncidentReport;
+import health.clinicalops.opskit.clients.Severity;
+import health.clinicalops.opskit.evidence.AuditFailureEvidence;
 import health.clinicalops.testing.EmbeddedPostgresServer;
 import health.clinicalops.testing.InjectPostgres;
 import health.clinicalops.testing.PostgresTestResource;
@@ -80,9 +81,16 @@ class TamperEvidenceTest {
                         FakeIncidentsResource.withKeyPrefix("audit-keeper/chain-broken/EDITED/3"))
                     .isNotEmpty()
                     .allSatisfy(
-                        r ->
-                            assertThat(r.evidence())
-                                .containsEntry(IncidentReport.SUSPECTED_DATA_BREACH, true)));
+                        r -> {
+                          assertThat(r.suspectedDataBreach()).isTrue();
+                          assertThat(r.severity()).isEqualTo(Severity.P1);
+                          assertThat(r.step().action()).isEqualTo("audit-keeper.chain.broken");
+                          AuditFailureEvidence evidence = (AuditFailureEvidence) r.evidence();
+                          assertThat(evidence.foundDuring())
+                              .isEqualTo("a verification asked for by an operator");
+                          assertThat(evidence.problemCount()).isEqualTo(1);
+                          assertThat(evidence.problems()).containsExactly("EDITED seq 3");
+                        }));
     asSuperuserBypassingTriggers(
         "UPDATE \"AuditLog\" SET \"action\" = 'tamper.target',"
             + " \"details\" = jsonb_build_object('n', \"id\") WHERE \"seq\" = 3");

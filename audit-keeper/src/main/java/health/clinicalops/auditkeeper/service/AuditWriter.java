@@ -331,7 +331,8 @@ public class AuditWriter {
         .resolve(
             "audit writes succeed again; spool drained: "
                 + replayed
-                + " spooled events replayed into \"AuditLog\" in order, none lost");
+                + " spooled events replayed into \"AuditLog\" in order, none lost",
+            Map.of("replayedEvents", replayed));
   }
 
   /** Starts a spooling episode; the caller holds the lock and takes its first step after. */

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import health.clinicalops.opskit.clients.RollbackAnswer;
 import health.clinicalops.opskit.clients.RollbackRequest;
 import health.clinicalops.rollbackorchestrator.ClusterFixtures.Rev;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -137,20 +138,25 @@ class CodeOnlyRollbackTest {
         RollbackRequest.codeOnly(deployment, 2L, "error spike after v3", true));
   }
 
+  /** Recommends as error-watch does, and reads the answer as error-watch does (RollbackAnswer). */
   int recommend(String deployment) throws JsonProcessingException {
-    return given()
-        .header("Authorization", SERVICE)
-        .contentType(ContentType.JSON)
-        .body(recommendation(deployment))
-        .post("/api/v1/rollbacks")
-        .then()
-        .statusCode(202)
-        .body("status", equalTo("AWAITING_APPROVAL"))
-        .body("automatic", equalTo(true))
-        .body("dryRun", equalTo(false))
-        .body("toRevision", equalTo(2))
-        .extract()
-        .path("id");
+    String answer =
+        given()
+            .header("Authorization", SERVICE)
+            .contentType(ContentType.JSON)
+            .body(recommendation(deployment))
+            .post("/api/v1/rollbacks")
+            .then()
+            .statusCode(202)
+            .body("status", equalTo("AWAITING_APPROVAL"))
+            .body("automatic", equalTo(true))
+            .body("dryRun", equalTo(false))
+            .body("toRevision", equalTo(2))
+            .extract()
+            .asString();
+    RollbackAnswer kept = mapper.readValue(answer, RollbackAnswer.class);
+    assertEquals("AWAITING_APPROVAL", kept.status());
+    return Integer.parseInt(kept.id());
   }
 
   @Test

@@ -1,6 +1,7 @@
 package health.clinicalops.errorwatch.clients;
 
 import health.clinicalops.opskit.ServiceNames;
+import health.clinicalops.opskit.clients.RollbackAnswer;
 import health.clinicalops.opskit.clients.RollbackRequest;
 import io.smallrye.faulttolerance.api.CircuitBreakerName;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,6 +1,7 @@
 package health.clinicalops.errorwatch.clients;
 
 import health.clinicalops.opskit.ServiceNames;
+import health.clinicalops.opskit.clients.RollbackAnswer;
 import health.clinicalops.opskit.clients.RollbackRequest;
 import health.clinicalops.opskit.security.OutboundBearerTokenFactory;
 import jakarta.ws.rs.Consumes;

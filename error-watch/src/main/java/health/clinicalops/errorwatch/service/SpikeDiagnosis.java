@@ -2,13 +2,13 @@ package health.clinicalops.errorwatch.service;
 
 import health.clinicalops.errorwatch.clients.DatabaseStatus;
 import health.clinicalops.errorwatch.clients.PeerCalls;
-import health.clinicalops.errorwatch.clients.RollbackAnswer;
 import health.clinicalops.errorwatch.config.ErrorWatchConfig;
 import health.clinicalops.errorwatch.config.ErrorWatchConfig.RollbackMode;
 import health.clinicalops.errorwatch.domain.Cause;
 import health.clinicalops.errorwatch.domain.Deploy;
 import health.clinicalops.errorwatch.domain.FingerprintStats;
 import health.clinicalops.errorwatch.domain.SpikeDecision;
+import health.clinicalops.opskit.clients.RollbackAnswer;
 import health.clinicalops.opskit.clients.RollbackRequest;
 import health.clinicalops.opskit.evidence.ErrorSpikeEvidence;
 import health.clinicalops.opskit.evidence.ErrorSpikeEvidence.TopError;

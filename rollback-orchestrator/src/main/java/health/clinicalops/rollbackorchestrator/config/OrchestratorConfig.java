@@ -129,7 +129,7 @@ public interface OrchestratorConfig {
      * auto}: it runs at once. Rollbacks asked for by operators always run.
      */
     @WithDefault("recommend")
-    String mode();
+    RollbackMode mode();
 
     /** A second rollback of the same Deployment within this time is refused (409). */
     @WithDefault("10m")
@@ -189,7 +189,7 @@ public interface OrchestratorConfig {
 
     /** {@code pg-restore}: restore a named pre-deploy backup; {@code http-hook}: provider PITR. */
     @WithDefault("pg-restore")
-    String restoreMethod();
+    RestoreMethod restoreMethod();
 
     /**
      * The provider's point-in-time-restore hook (e.g. a small adapter to Neon's API), called with
@@ -445,5 +445,17 @@ public interface OrchestratorConfig {
     /** Time one SMTP send may take. */
     @WithDefault("30s")
     Duration sendTimeout();
+  }
+
+  /** Whether a rollback a service asks for waits for a person ({@code recommend}) or runs. */
+  enum RollbackMode {
+    recommend,
+    auto
+  }
+
+  /** How a database rollback restores: written {@code pg-restore} or {@code http-hook}. */
+  enum RestoreMethod {
+    PG_RESTORE,
+    HTTP_HOOK
   }
 }

@@ -1,6 +1,7 @@
 package health.clinicalops.rollbackorchestrator.service;
 
 import health.clinicalops.opskit.clients.RollbackRequest;
+import health.clinicalops.rollbackorchestrator.config.OrchestratorConfig;
 import health.clinicalops.rollbackorchestrator.domain.RollbackKind;
 import java.util.Optional;
 
@@ -15,7 +16,10 @@ final class RollbackApproval {
    * database is restored: a database rollback asked for by a service always waits for a person.
    */
   static Optional<String> reasonToWait(
-      RollbackRequest request, RollbackKind kind, boolean byPerson, String mode) {
+      RollbackRequest request,
+      RollbackKind kind,
+      boolean byPerson,
+      OrchestratorConfig.RollbackMode mode) {
     if (request.approvalRequired()) {
       return Optional.of("the requester asked for approval");
     }
@@ -25,7 +29,7 @@ final class RollbackApproval {
     if (kind == RollbackKind.WITH_DATABASE) {
       return Optional.of("a database rollback asked for by a service always waits for a person");
     }
-    if (!"auto".equalsIgnoreCase(mode)) {
+    if (mode != OrchestratorConfig.RollbackMode.auto) {
       return Optional.of("recommend mode");
     }
     return Optional.empty();

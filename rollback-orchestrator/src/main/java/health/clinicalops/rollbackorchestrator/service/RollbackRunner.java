@@ -267,7 +267,8 @@ public class RollbackRunner {
             changes);
       }
       case RESTORE -> {
-        if ("http-hook".equalsIgnoreCase(config.databaseRollback().restoreMethod())) {
+        if (config.databaseRollback().restoreMethod()
+            == OrchestratorConfig.RestoreMethod.HTTP_HOOK) {
           yield Outcome.of(database.restoreToPointInTime(s.restorePointInTime(), s.id()));
         }
         yield Outcome.of(database.restoreFromBackup(s.restoreBackup()));
@@ -325,7 +326,7 @@ public class RollbackRunner {
     List<String> problems = new java.util.ArrayList<>();
     List<String> notes = new java.util.ArrayList<>();
     OrchestratorConfig.DatabaseRollback c = config.databaseRollback();
-    boolean hookRestore = "http-hook".equalsIgnoreCase(c.restoreMethod());
+    boolean hookRestore = c.restoreMethod() == OrchestratorConfig.RestoreMethod.HTTP_HOOK;
     for (Map.Entry<String, Long> e : after.entrySet()) {
       String table = e.getKey();
       long count = e.getValue();

@@ -459,8 +459,7 @@ public class RollbackService {
           "the app database is not configured"
               + " (clinicalops.rollback-orchestrator.database-rollback.jdbc-url)");
     }
-    String method = config.databaseRollback().restoreMethod();
-    if ("http-hook".equalsIgnoreCase(method)) {
+    if (config.databaseRollback().restoreMethod() == OrchestratorConfig.RestoreMethod.HTTP_HOOK) {
       if (restore.pointInTime() == null) {
         throw ProblemException.badRequest("database.pointInTime is required (restore by hook)");
       }

@@ -3,6 +3,7 @@ package health.clinicalops.rollbackorchestrator.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import health.clinicalops.opskit.clients.RollbackRequest;
+import health.clinicalops.rollbackorchestrator.config.OrchestratorConfig.RollbackMode;
 import health.clinicalops.rollbackorchestrator.domain.RollbackKind;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -30,18 +31,20 @@ class RollbackApprovalTest {
   @Test
   void aServiceAskingForApprovalWaitsEvenInAutoMode() {
     assertThat(
-            RollbackApproval.reasonToWait(codeOnly(true), RollbackKind.CODE_ONLY, SERVICE, "auto"))
+            RollbackApproval.reasonToWait(
+                codeOnly(true), RollbackKind.CODE_ONLY, SERVICE, RollbackMode.auto))
         .hasValue("the requester asked for approval");
   }
 
   @Test
   void aServicesCodeOnlyRollbackRunsAtOnceOnlyInAutoMode() {
     assertThat(
-            RollbackApproval.reasonToWait(codeOnly(false), RollbackKind.CODE_ONLY, SERVICE, "auto"))
+            RollbackApproval.reasonToWait(
+                codeOnly(false), RollbackKind.CODE_ONLY, SERVICE, RollbackMode.auto))
         .isEmpty();
     assertThat(
             RollbackApproval.reasonToWait(
-                codeOnly(false), RollbackKind.CODE_ONLY, SERVICE, "recommend"))
+                codeOnly(false), RollbackKind.CODE_ONLY, SERVICE, RollbackMode.recommend))
         .hasValue("recommend mode");
   }
 
@@ -49,7 +52,7 @@ class RollbackApprovalTest {
   void aServicesDatabaseRollbackAlwaysWaitsForAPerson() {
     assertThat(
             RollbackApproval.reasonToWait(
-                withDatabase(), RollbackKind.WITH_DATABASE, SERVICE, "auto"))
+                withDatabase(), RollbackKind.WITH_DATABASE, SERVICE, RollbackMode.auto))
         .hasValueSatisfying(reason -> assertThat(reason).contains("always waits for a person"));
   }
 
@@ -57,10 +60,11 @@ class RollbackApprovalTest {
   void aPersonsOwnRequestIsTheirApproval() {
     assertThat(
             RollbackApproval.reasonToWait(
-                withDatabase(), RollbackKind.WITH_DATABASE, PERSON, "recommend"))
+                withDatabase(), RollbackKind.WITH_DATABASE, PERSON, RollbackMode.recommend))
         .isEmpty();
     assertThat(
-            RollbackApproval.reasonToWait(codeOnly(true), RollbackKind.CODE_ONLY, PERSON, "auto"))
+            RollbackApproval.reasonToWait(
+                codeOnly(true), RollbackKind.CODE_ONLY, PERSON, RollbackMode.auto))
         .as("unless they ask for a second person's approval")
         .isPresent();
   }

@@ -62,6 +62,7 @@ public abstract class PlatformEndpointsContract {
     Map<String, Map<String, Object>> paths =
         given().accept("application/json").get("/q/openapi").jsonPath().getMap("paths");
     SoftAssertions errors = new SoftAssertions();
+    int swept = 0;
     for (Map.Entry<String, Map<String, Object>> path : paths.entrySet()) {
       if (!path.getKey().startsWith("/api/")) {
         continue;
@@ -72,6 +73,7 @@ public abstract class PlatformEndpointsContract {
           continue;
         }
         String verb = method.toUpperCase();
+        swept++;
         expectProblemIfError(
             errors,
             verb + " " + concrete + " without a token",
@@ -86,6 +88,7 @@ public abstract class PlatformEndpointsContract {
     }
     expectProblemIfError(
         errors, "GET /api/v1/no-such-resource", given().get("/api/v1/no-such-resource"));
+    errors.assertThat(swept).as("documented /api operations").isPositive();
     errors.assertAll();
   }
 

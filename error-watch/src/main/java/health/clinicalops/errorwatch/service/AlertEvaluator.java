@@ -9,14 +9,11 @@ import health.clinicalops.opskit.clients.Severity;
 import health.clinicalops.opskit.evidence.ErrorSpikeEvidence;
 import health.clinicalops.opskit.evidence.Runbooks;
 import health.clinicalops.opskit.journal.RunbookJournal;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
@@ -38,8 +35,7 @@ public class AlertEvaluator {
   private final SpikeDiagnosis diagnosis;
   private final RunbookJournal journal;
   private final Clock clock;
-  private final Counter fired;
-  private final AtomicInteger statusGauge;
+  private final ErrorWatchMetrics metrics;
 
   private AlertState state;
   private boolean dirty;
@@ -53,18 +49,14 @@ public class AlertEvaluator {
       SpikeDiagnosis diagnosis,
       RunbookJournal journal,
       Clock clock,
-      MeterRegistry registry) {
+      ErrorWatchMetrics metrics) {
     this.config = config;
     this.windows = windows;
     this.store = store;
     this.diagnosis = diagnosis;
     this.journal = journal;
     this.clock = clock;
-    this.fired =
-        Counter.builder("clinicalops_error_watch_alerts_fired")
-            .description("Error-rate alerts fired")
-            .register(registry);
-    this.statusGauge = registry.gauge("clinicalops_error_watch_alert_state", new AtomicInteger());
+    this.metrics = metrics;
   }
 
   /** The current state (loaded from the database on first use). */
@@ -110,7 +102,7 @@ public class AlertEvaluator {
       decide();
     }
     persistIfDirty();
-    statusGauge.set(state.status().ordinal());
+    metrics.alertState(state.status());
     windows.dropBefore(now - config.windows().retention().toMillis());
     if (dirty) {
       throw new IllegalStateException("alert state not stored: " + lastStoreFailure);
@@ -136,7 +128,7 @@ public class AlertEvaluator {
             state.decided());
     dirty = true;
     persistIfDirty();
-    statusGauge.set(state.status().ordinal());
+    metrics.alertState(state.status());
     return true;
   }
 
@@ -219,7 +211,7 @@ public class AlertEvaluator {
     state =
         new AlertState(
             AlertStatus.FIRING, UUID.randomUUID(), state.pendingSince(), at, null, at, false);
-    fired.increment();
+    metrics.alertFired();
     LOG.warnf(
         "error-watch: error ratio %.1f%% above %.1f%% since %s: alert %s fired",
         100 * ratio, 100 * config.alert().threshold(), state.pendingSince(), state.alertId());
@@ -305,7 +297,7 @@ public class AlertEvaluator {
     }
     try {
       state = store.load().orElse(AlertState.initial());
-      statusGauge.set(state.status().ordinal());
+      metrics.alertState(state.status());
       return true;
     } catch (SQLException e) {
       LOG.errorf("error-watch: alert state unreadable, not evaluating: %s", e.getMessage());

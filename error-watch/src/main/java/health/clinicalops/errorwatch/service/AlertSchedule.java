@@ -1,8 +1,6 @@
 package health.clinicalops.errorwatch.service;
 
 import health.clinicalops.errorwatch.domain.AlertState;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -34,18 +32,15 @@ public class AlertSchedule {
   private final AlertEvaluator evaluator;
   private final ErrorQueryService queries;
   private final Clock clock;
-  private final Counter failures;
+  private final ErrorWatchMetrics metrics;
   private volatile Outcome outcome;
 
   AlertSchedule(
-      AlertEvaluator evaluator, ErrorQueryService queries, Clock clock, MeterRegistry registry) {
+      AlertEvaluator evaluator, ErrorQueryService queries, Clock clock, ErrorWatchMetrics metrics) {
     this.evaluator = evaluator;
     this.queries = queries;
     this.clock = clock;
-    this.failures =
-        Counter.builder("clinicalops_error_watch_alert_evaluation_failures")
-            .description("Alert evaluations that failed (the alert state unreadable or not stored)")
-            .register(registry);
+    this.metrics = metrics;
     // Not evaluated yet: starting counts as a success, so a fresh instance is ready.
     this.outcome = new Outcome(null, null, System.nanoTime(), null, null, 0);
   }
@@ -60,7 +55,7 @@ public class AlertSchedule {
       queries.refreshGauges();
       outcome = new Outcome(evaluator.state(), clock.instant(), System.nanoTime(), null, null, 0);
     } catch (RuntimeException e) {
-      failures.increment();
+      metrics.alertEvaluationFailed();
       LOG.warnf(
           "error-watch: alert evaluation failed (%d in a row): %s",
           last.consecutiveFailures() + 1, e.getMessage());

@@ -6,14 +6,11 @@ import health.clinicalops.errorwatch.domain.ErrorTally;
 import health.clinicalops.errorwatch.domain.RatioView;
 import health.clinicalops.errorwatch.domain.TopError;
 import health.clinicalops.opskit.problem.ProblemException;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
-import io.micrometer.core.instrument.Tags;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -29,17 +26,14 @@ public class ErrorQueryService {
   private final ErrorWindows windows;
   private final ErrorWatchConfig config;
   private final Clock clock;
-  private final MultiGauge ratios;
+  private final ErrorWatchMetrics metrics;
 
   ErrorQueryService(
-      ErrorWindows windows, ErrorWatchConfig config, Clock clock, MeterRegistry registry) {
+      ErrorWindows windows, ErrorWatchConfig config, Clock clock, ErrorWatchMetrics metrics) {
     this.windows = windows;
     this.config = config;
     this.clock = clock;
-    this.ratios =
-        MultiGauge.builder("clinicalops_error_watch_error_ratio")
-            .description("Error ratio (errors / requests) per window, overall and per dimension")
-            .register(registry);
+    this.metrics = metrics;
   }
 
   /** Parses {@code 5m}, {@code 30s}, {@code 1h}, {@code 1d} or ISO-8601 ({@code PT5M}). */
@@ -97,30 +91,16 @@ public class ErrorQueryService {
   /** Refreshes the error-ratio gauges (1m, 5m, 1h overall; 5m per dimension). */
   public void refreshGauges() {
     long now = clock.millis();
-    List<MultiGauge.Row<?>> rows = new ArrayList<>();
+    Map<String, Counts> overall = new LinkedHashMap<>();
     for (String w : List.of("1m", "5m", "1h")) {
-      double ratio = windows.counts(now - window(w).toMillis(), now + 1).errorRatio();
-      rows.add(
-          MultiGauge.Row.of(Tags.of("window", w, "dimension", "overall", "value", "all"), ratio));
+      overall.put(w, windows.counts(now - window(w).toMillis(), now + 1));
     }
     ErrorTally fiveMinutes = windows.merged(now - Duration.ofMinutes(5).toMillis(), now + 1);
-    addRows(rows, "endpoint", fiveMinutes.byEndpoint());
-    addRows(rows, "role", fiveMinutes.byRole());
-    addRows(rows, "region", fiveMinutes.byRegion());
-    ratios.register(rows, true);
-  }
-
-  private static void addRows(
-      List<MultiGauge.Row<?>> rows, String dimension, Map<String, Counts> counts) {
-    counts.entrySet().stream()
-        .sorted((a, b) -> Long.compare(b.getValue().requests(), a.getValue().requests()))
-        .limit(50)
-        .forEach(
-            e ->
-                rows.add(
-                    MultiGauge.Row.of(
-                        Tags.of("window", "5m", "dimension", dimension, "value", e.getKey()),
-                        e.getValue().errorRatio())));
+    Map<String, Map<String, Counts>> byDimension = new LinkedHashMap<>();
+    byDimension.put("endpoint", fiveMinutes.byEndpoint());
+    byDimension.put("role", fiveMinutes.byRole());
+    byDimension.put("region", fiveMinutes.byRegion());
+    metrics.errorRatios(overall, "5m", byDimension);
   }
 
   private static Map<String, RatioView.Slice> slices(Map<String, Counts> counts) {

@@ -4,8 +4,6 @@ import health.clinicalops.errorwatch.config.ErrorWatchConfig;
 import health.clinicalops.errorwatch.domain.ErrorTally;
 import health.clinicalops.errorwatch.domain.IngestResult;
 import health.clinicalops.errorwatch.domain.LogLine;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,20 +21,12 @@ public class LogIngestService {
   private final LogBatchReader reader = new LogBatchReader(new LogLineParser());
   private final ErrorWindows windows;
   private final ErrorWatchConfig.Limits limits;
-  private final Counter ingested;
-  private final Counter parseFailures;
+  private final ErrorWatchMetrics metrics;
 
-  LogIngestService(ErrorWindows windows, ErrorWatchConfig config, MeterRegistry registry) {
+  LogIngestService(ErrorWindows windows, ErrorWatchConfig config, ErrorWatchMetrics metrics) {
     this.windows = windows;
     this.limits = config.limits();
-    this.ingested =
-        Counter.builder("clinicalops_error_watch_lines_ingested")
-            .description("App log lines accepted")
-            .register(registry);
-    this.parseFailures =
-        Counter.builder("clinicalops_error_watch_parse_failures")
-            .description("App log lines that did not parse and were skipped")
-            .register(registry);
+    this.metrics = metrics;
   }
 
   public IngestResult ingest(InputStream body) {
@@ -65,8 +55,7 @@ public class LogIngestService {
       throw new UncheckedIOException(e);
     }
     windows.add(batch);
-    ingested.increment(result.accepted());
-    parseFailures.increment(result.rejected());
+    metrics.ingested(result.accepted(), result.rejected());
     return new IngestResult(result.accepted(), result.rejected(), result.truncated());
   }
 

@@ -22,7 +22,6 @@ import health.clinicalops.testing.TestClock;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -61,7 +60,7 @@ class SpikeDecisionTest {
   @Inject SpikeDiagnosis diagnosis;
   @Inject RunbookJournal journal;
   @Inject CircuitBreakerMaintenance breakers;
-  @Inject MeterRegistry registry;
+  @Inject ErrorWatchMetrics metrics;
   @Inject Clock clock;
   @Inject KubernetesClient kubernetes;
 
@@ -325,7 +324,7 @@ class SpikeDecisionTest {
             diagnosis,
             journal,
             clock,
-            registry);
+            metrics);
     assertEquals(AlertStatus.FIRING, restarted.state().status());
     assertEquals(alertId, restarted.state().alertId());
     for (int minute = 28; minute <= 40; minute++) {
@@ -639,12 +638,18 @@ class SpikeDecisionTest {
           }
         };
     return new AlertEvaluator(
-        burnConfig, burnWindows, store, diagnosis, journal, clock, new SimpleMeterRegistry());
+        burnConfig,
+        burnWindows,
+        store,
+        diagnosis,
+        journal,
+        clock,
+        new ErrorWatchMetrics(new SimpleMeterRegistry()));
   }
 
   private void ingestInto(ErrorWindows burnWindows, LogTraffic traffic) {
     var result =
-        new LogIngestService(burnWindows, config, new SimpleMeterRegistry())
+        new LogIngestService(burnWindows, config, new ErrorWatchMetrics(new SimpleMeterRegistry()))
             .ingest(
                 new java.io.ByteArrayInputStream(
                     traffic.ndjson().getBytes(java.nio.charset.StandardCharsets.UTF_8)));

@@ -63,7 +63,7 @@ class StatusPageApiTest {
   @Inject MeterRegistry registry;
 
   double statusBuilds() {
-    return registry.counter("clinicalops_rollback_orchestrator_status_builds").count();
+    return registry.counter("clinicalops_rollback_orchestrator_status_builds_total").count();
   }
 
   /**

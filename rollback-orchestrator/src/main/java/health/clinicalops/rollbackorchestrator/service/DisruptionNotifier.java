@@ -8,7 +8,6 @@ import health.clinicalops.rollbackorchestrator.domain.Disruption;
 import health.clinicalops.rollbackorchestrator.domain.Notice;
 import health.clinicalops.rollbackorchestrator.domain.NoticeKind;
 import health.clinicalops.rollbackorchestrator.domain.Subscriber;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -40,7 +39,7 @@ public class DisruptionNotifier {
   private final SubscriptionService subscriptions;
   private final OrchestratorConfig.Notices config;
   private final Clock clock;
-  private final MeterRegistry registry;
+  private final OrchestratorMetrics metrics;
   private final AuditTrail audit;
 
   DisruptionNotifier(
@@ -48,14 +47,14 @@ public class DisruptionNotifier {
       SubscriptionService subscriptions,
       OrchestratorConfig config,
       Clock clock,
-      MeterRegistry registry,
+      OrchestratorMetrics metrics,
       AuditTrail audit) {
     this.audit = audit;
     this.statusPage = statusPage;
     this.subscriptions = subscriptions;
     this.config = config.statusPage().notices();
     this.clock = clock;
-    this.registry = registry;
+    this.metrics = metrics;
   }
 
   @Scheduled(
@@ -158,9 +157,7 @@ public class DisruptionNotifier {
       subscriptions.queue(subscriber, d.id, NoticeKind.DISRUPTION_STARTED, subject, body, now);
       queued++;
     }
-    registry
-        .counter("clinicalops_rollback_orchestrator_notices_queued_total", "kind", "started")
-        .increment(queued);
+    metrics.noticesQueued("started", queued);
     return queued;
   }
 
@@ -192,9 +189,7 @@ public class DisruptionNotifier {
         queued++;
       }
     }
-    registry
-        .counter("clinicalops_rollback_orchestrator_notices_queued_total", "kind", "ended")
-        .increment(queued);
+    metrics.noticesQueued("ended", queued);
     return queued;
   }
 }

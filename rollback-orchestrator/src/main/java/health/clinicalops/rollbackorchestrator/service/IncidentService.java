@@ -10,7 +10,6 @@ import health.clinicalops.rollbackorchestrator.domain.IncidentStatus;
 import health.clinicalops.rollbackorchestrator.domain.IncidentStep;
 import health.clinicalops.rollbackorchestrator.domain.Page;
 import health.clinicalops.rollbackorchestrator.domain.PublicUpdate;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -36,7 +35,7 @@ public class IncidentService {
   private final AuditTrail audit;
   private final IncidentEvidence evidence;
   private final Clock clock;
-  private final MeterRegistry registry;
+  private final OrchestratorMetrics metrics;
   private final Event<PublicStatusChanged> publicStatusChanged;
 
   IncidentService(
@@ -44,14 +43,14 @@ public class IncidentService {
       AuditTrail audit,
       IncidentEvidence evidence,
       Clock clock,
-      MeterRegistry registry,
+      OrchestratorMetrics metrics,
       Event<PublicStatusChanged> publicStatusChanged) {
     this.publicStatusChanged = publicStatusChanged;
     this.escalation = escalation;
     this.audit = audit;
     this.evidence = evidence;
     this.clock = clock;
-    this.registry = registry;
+    this.metrics = metrics;
   }
 
   /** The outcome of a report: the incident and whether this report opened it. */
@@ -161,14 +160,7 @@ public class IncidentService {
             actor.stepKind(),
             now)
         .persist();
-    registry
-        .counter(
-            "clinicalops_rollback_orchestrator_incidents_opened_total",
-            "severity",
-            report.severity().name(),
-            "runbook",
-            report.runbook())
-        .increment();
+    metrics.incidentOpened(report.severity(), report.runbook());
     audit.record(
         Actor.SELF.name(),
         "incident.opened",

@@ -5,7 +5,6 @@ import health.clinicalops.rollbackorchestrator.domain.Notice;
 import health.clinicalops.rollbackorchestrator.domain.NoticeKind;
 import health.clinicalops.rollbackorchestrator.domain.NoticeStatus;
 import health.clinicalops.rollbackorchestrator.domain.Subscriber;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.reactive.ReactiveMailer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -45,19 +44,19 @@ public class NoticeDelivery {
   private final StatusPageService statusPage;
   private final OrchestratorConfig.Notices config;
   private final Clock clock;
-  private final MeterRegistry registry;
+  private final OrchestratorMetrics metrics;
 
   NoticeDelivery(
       ReactiveMailer mailer,
       StatusPageService statusPage,
       OrchestratorConfig config,
       Clock clock,
-      MeterRegistry registry) {
+      OrchestratorMetrics metrics) {
     this.mailer = mailer;
     this.statusPage = statusPage;
     this.config = config.statusPage().notices();
     this.clock = clock;
-    this.registry = registry;
+    this.metrics = metrics;
   }
 
   @Scheduled(
@@ -135,10 +134,7 @@ public class NoticeDelivery {
       notice.status = NoticeStatus.SENT;
       notice.sentAt = Instant.now(clock);
       notice.lastError = null;
-      registry
-          .counter(
-              "clinicalops_rollback_orchestrator_emails_sent_total", "kind", notice.kind.name())
-          .increment();
+      metrics.emailSent(notice.kind);
     } catch (RuntimeException e) {
       notice.lastError = String.valueOf(e.getMessage());
       if (notice.attempts >= config.maxAttempts()) {
@@ -146,10 +142,7 @@ public class NoticeDelivery {
         LOG.errorf(
             "email %d (%s) given up after %d attempts: %s",
             notice.id, notice.kind, notice.attempts, e.getMessage());
-        registry
-            .counter(
-                "clinicalops_rollback_orchestrator_emails_failed_total", "kind", notice.kind.name())
-            .increment();
+        metrics.emailFailed(notice.kind);
       } else {
         notice.nextAttemptAt = now.plus(backoff(notice.attempts));
         LOG.warnf(

@@ -4,7 +4,6 @@ import health.clinicalops.rollbackorchestrator.config.OrchestratorConfig;
 import health.clinicalops.rollbackorchestrator.domain.Incident;
 import health.clinicalops.rollbackorchestrator.domain.Page;
 import health.clinicalops.rollbackorchestrator.domain.PageStatus;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -26,14 +25,17 @@ public class PageDelivery {
   private final WebhookNotifier notifier;
   private final OrchestratorConfig.Escalation config;
   private final Clock clock;
-  private final MeterRegistry registry;
+  private final OrchestratorMetrics metrics;
 
   PageDelivery(
-      WebhookNotifier notifier, OrchestratorConfig config, Clock clock, MeterRegistry registry) {
+      WebhookNotifier notifier,
+      OrchestratorConfig config,
+      Clock clock,
+      OrchestratorMetrics metrics) {
     this.notifier = notifier;
     this.config = config.escalation();
     this.clock = clock;
-    this.registry = registry;
+    this.metrics = metrics;
   }
 
   @Scheduled(
@@ -61,18 +63,13 @@ public class PageDelivery {
         page.status = PageStatus.SENT;
         page.sentAt = Instant.now(clock);
         page.lastError = null;
-        registry
-            .counter("clinicalops_rollback_orchestrator_pages_sent_total", "contact", page.contact)
-            .increment();
+        metrics.pageSent(page.contact);
       } catch (WebhookNotifier.NoWebhook e) {
         page.status = PageStatus.FAILED;
         page.lastError = e.getMessage();
         LOG.errorf(
             "page %d for incident %d not sent: %s", page.id, page.incidentId, e.getMessage());
-        registry
-            .counter(
-                "clinicalops_rollback_orchestrator_pages_failed_total", "contact", page.contact)
-            .increment();
+        metrics.pageFailed(page.contact);
       } catch (WebhookNotifier.DeliveryFailed e) {
         page.lastError = e.getMessage();
         if (page.attempts >= config.maxAttempts()) {
@@ -80,10 +77,7 @@ public class PageDelivery {
           LOG.errorf(
               "page %d for incident %d failed after %d attempts: %s",
               page.id, page.incidentId, page.attempts, e.getMessage());
-          registry
-              .counter(
-                  "clinicalops_rollback_orchestrator_pages_failed_total", "contact", page.contact)
-              .increment();
+          metrics.pageFailed(page.contact);
         } else {
           page.nextAttemptAt = now.plus(backoff(page.attempts));
           LOG.warnf(

@@ -2,8 +2,6 @@ package health.clinicalops.rollbackorchestrator.service;
 
 import health.clinicalops.opskit.opsstate.OpsStateChanged;
 import health.clinicalops.rollbackorchestrator.config.OrchestratorConfig;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
@@ -26,7 +24,7 @@ public class PublicStatusCache {
   private final StatusPageService statusPage;
   private final Duration ttl;
   private final Clock clock;
-  private final Counter builds;
+  private final OrchestratorMetrics metrics;
   private final AtomicLong generation = new AtomicLong();
   private volatile Built built;
 
@@ -34,14 +32,11 @@ public class PublicStatusCache {
       StatusPageService statusPage,
       OrchestratorConfig config,
       Clock clock,
-      MeterRegistry registry) {
+      OrchestratorMetrics metrics) {
     this.statusPage = statusPage;
     this.ttl = config.statusPage().cacheTtl();
     this.clock = clock;
-    this.builds =
-        Counter.builder("clinicalops_rollback_orchestrator_status_builds")
-            .description("Public status snapshots built from the database (once per change)")
-            .register(registry);
+    this.metrics = metrics;
   }
 
   public StatusSnapshot current() {
@@ -56,7 +51,7 @@ public class PublicStatusCache {
       }
       long seen = generation.get();
       StatusSnapshot snapshot = statusPage.snapshot();
-      builds.increment();
+      metrics.statusBuilt();
       built = new Built(snapshot, Instant.now(clock), seen);
       return snapshot;
     }

@@ -14,7 +14,6 @@ import health.clinicalops.rollbackorchestrator.domain.RollbackKind;
 import health.clinicalops.rollbackorchestrator.domain.RollbackStatus;
 import health.clinicalops.rollbackorchestrator.domain.RollbackStep;
 import health.clinicalops.rollbackorchestrator.domain.RollbackStepName;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -53,7 +52,7 @@ public class RollbackRunner {
   private final OrchestratorConfig config;
   private final ObjectMapper mapper;
   private final Clock clock;
-  private final MeterRegistry registry;
+  private final OrchestratorMetrics metrics;
   private final Set<Long> running = ConcurrentHashMap.newKeySet();
   private final ExecutorService executor =
       Executors.newFixedThreadPool(
@@ -74,7 +73,7 @@ public class RollbackRunner {
       OrchestratorConfig config,
       ObjectMapper mapper,
       Clock clock,
-      MeterRegistry registry) {
+      OrchestratorMetrics metrics) {
     this.history = history;
     this.rollout = rollout;
     this.database = database;
@@ -84,7 +83,7 @@ public class RollbackRunner {
     this.config = config;
     this.mapper = mapper;
     this.clock = clock;
-    this.registry = registry;
+    this.metrics = metrics;
   }
 
   /** Runs rollback {@code id} from its persisted next step, unless this process already runs it. */
@@ -410,9 +409,7 @@ public class RollbackRunner {
               r.updatedAt = now;
               RollbackStep.of(r.id, "DONE", "succeeded", "rollback complete", now).persist();
             });
-    registry
-        .counter("clinicalops_rollback_orchestrator_rollbacks_total", "outcome", "succeeded")
-        .increment();
+    metrics.rollbackSucceeded();
     String detail = "rollback " + s.id() + " to revision " + s.toRevision() + " succeeded";
     if (s.incidentId() != null) {
       incident(s, Severity.P2, "Rollback of " + s.deployment(), RollbackEvidence.succeeded(s.id()))
@@ -438,9 +435,7 @@ public class RollbackRunner {
             + (maintenanceOn
                 ? " — stopped with maintenance mode ON; writes stay off until a person decides"
                 : "");
-    registry
-        .counter("clinicalops_rollback_orchestrator_rollbacks_total", "outcome", "failed")
-        .increment();
+    metrics.rollbackFailed();
     Map<String, Object> details = Map.of("rollbackId", s.id(), "step", s.step().name());
     try {
       if (s.incidentId() != null) {

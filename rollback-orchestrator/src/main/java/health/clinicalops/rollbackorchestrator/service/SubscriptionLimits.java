@@ -4,8 +4,6 @@ import health.clinicalops.opskit.problem.ProblemException;
 import health.clinicalops.rollbackorchestrator.config.OrchestratorConfig;
 import health.clinicalops.rollbackorchestrator.domain.Subscriber;
 import health.clinicalops.rollbackorchestrator.domain.SubscriptionRequest;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,11 +22,11 @@ public class SubscriptionLimits {
   static final Duration HOUR = Duration.ofHours(1);
 
   private final OrchestratorConfig.Subscriptions config;
-  private final MeterRegistry registry;
+  private final OrchestratorMetrics metrics;
 
-  SubscriptionLimits(OrchestratorConfig config, MeterRegistry registry) {
+  SubscriptionLimits(OrchestratorConfig config, OrchestratorMetrics metrics) {
     this.config = config.statusPage().subscriptions();
-    this.registry = registry;
+    this.metrics = metrics;
   }
 
   /**
@@ -67,11 +65,7 @@ public class SubscriptionLimits {
 
   private ProblemException refused(
       String limit, String detail, Optional<Instant> oldest, Duration counted, Instant now) {
-    Counter.builder("clinicalops_rollback_orchestrator_subscriptions_refused")
-        .description("Subscribe requests refused by a limit (429), by limit")
-        .tag("limit", limit)
-        .register(registry)
-        .increment();
+    metrics.subscriptionRefused(limit);
     Duration retryAfter =
         oldest
             .map(at -> Duration.between(now, at.plus(counted)))

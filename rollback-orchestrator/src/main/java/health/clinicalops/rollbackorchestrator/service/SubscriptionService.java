@@ -7,7 +7,6 @@ import health.clinicalops.rollbackorchestrator.domain.NoticeKind;
 import health.clinicalops.rollbackorchestrator.domain.NoticeStatus;
 import health.clinicalops.rollbackorchestrator.domain.Subscriber;
 import health.clinicalops.rollbackorchestrator.domain.SubscriptionRequest;
-import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.security.SecureRandom;
@@ -43,19 +42,19 @@ public class SubscriptionService {
   private final SubscriptionLimits limits;
   private final OrchestratorConfig.Subscriptions config;
   private final Clock clock;
-  private final MeterRegistry registry;
+  private final OrchestratorMetrics metrics;
 
   SubscriptionService(
       StatusPageService statusPage,
       SubscriptionLimits limits,
       OrchestratorConfig config,
       Clock clock,
-      MeterRegistry registry) {
+      OrchestratorMetrics metrics) {
     this.statusPage = statusPage;
     this.limits = limits;
     this.config = config.statusPage().subscriptions();
     this.clock = clock;
-    this.registry = registry;
+    this.metrics = metrics;
   }
 
   /**
@@ -118,7 +117,7 @@ public class SubscriptionService {
     s.token = newToken();
     s.createdAt = now;
     s.persist();
-    registry.counter("clinicalops_rollback_orchestrator_subscriptions_total").increment();
+    metrics.subscriptionCreated();
     return s;
   }
 
@@ -130,9 +129,7 @@ public class SubscriptionService {
             s -> {
               if (s.confirmedAt == null) {
                 s.confirmedAt = Instant.now(clock);
-                registry
-                    .counter("clinicalops_rollback_orchestrator_subscriptions_confirmed_total")
-                    .increment();
+                metrics.subscriptionConfirmed();
               }
               return true;
             })

@@ -3,8 +3,6 @@ package health.clinicalops.rollbackorchestrator.service;
 import health.clinicalops.rollbackorchestrator.config.OrchestratorConfig;
 import health.clinicalops.rollbackorchestrator.domain.Subscriber;
 import health.clinicalops.rollbackorchestrator.domain.SubscriptionRequest;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -25,15 +23,13 @@ public class UnconfirmedSubscriptionPurge {
 
   private final Duration confirmWithin;
   private final Clock clock;
-  private final Counter purged;
+  private final OrchestratorMetrics metrics;
 
-  UnconfirmedSubscriptionPurge(OrchestratorConfig config, Clock clock, MeterRegistry registry) {
+  UnconfirmedSubscriptionPurge(
+      OrchestratorConfig config, Clock clock, OrchestratorMetrics metrics) {
     this.confirmWithin = config.statusPage().subscriptions().confirmWithin();
     this.clock = clock;
-    this.purged =
-        Counter.builder("clinicalops_rollback_orchestrator_subscriptions_purged")
-            .description("Subscriptions deleted because they were not confirmed in time")
-            .register(registry);
+    this.metrics = metrics;
   }
 
   @Scheduled(
@@ -55,7 +51,7 @@ public class UnconfirmedSubscriptionPurge {
     long deleted = Subscriber.deleteUnconfirmedCreatedBefore(now.minus(confirmWithin));
     SubscriptionRequest.deleteBefore(now.minus(SubscriptionLimits.HOUR));
     if (deleted > 0) {
-      purged.increment(deleted);
+      metrics.subscriptionsPurged(deleted);
       LOG.infof("deleted %d subscriptions not confirmed within %s", deleted, confirmWithin);
     }
     return deleted;

@@ -1,12 +1,14 @@
 package health.clinicalops.testing;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.restassured.response.Response;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.assertj.core.api.SoftAssertions;
@@ -39,6 +41,30 @@ public abstract class PlatformEndpointsContract {
   @Test
   void metricsArePrometheusText() {
     given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_"));
+  }
+
+  /** Every meter of ours says what it measures: its {@code # HELP} line is not empty. */
+  @Test
+  void everyOwnMeterHasADescription() {
+    List<String> help =
+        given()
+            .get("/q/metrics")
+            .then()
+            .statusCode(200)
+            .extract()
+            .asString()
+            .lines()
+            .filter(line -> line.startsWith("# HELP clinicalops_"))
+            .toList();
+    assertThat(help).as("the service's own meters").isNotEmpty();
+    // "# HELP <name> <description>": a meter without a description has nothing after its name.
+    assertThat(help)
+        .allSatisfy(
+            line ->
+                assertThat(line.split(" ", 4))
+                    .as("%s has a description", line)
+                    .hasSize(4)
+                    .satisfies(parts -> assertThat(parts[3]).isNotBlank()));
   }
 
   @Test

@@ -99,25 +99,25 @@ final class DurableOutbox<T> implements AutoCloseable {
             .register(registry));
     delivered =
         keep(
-            Counter.builder(prefix + "delivered")
+            Counter.builder(prefix + "delivered_total")
                 .description("Items the peer has taken")
                 .tag("peer", peer)
                 .register(registry));
     failures =
         keep(
-            Counter.builder(prefix + "delivery_failures")
+            Counter.builder(prefix + "delivery_failures_total")
                 .description("Deliveries that failed and will be retried (peer down, slow or 5xx)")
                 .tag("peer", peer)
                 .register(registry));
     dropped =
         keep(
-            Counter.builder(prefix + "dropped")
+            Counter.builder(prefix + "dropped_total")
                 .description("Items refused because the outbox was full or its disk failed")
                 .tag("peer", peer)
                 .register(registry));
     deadLettered =
         keep(
-            Counter.builder(prefix + "dead_letters")
+            Counter.builder(prefix + "dead_letters_total")
                 .description("Items the peer refused for good (4xx), kept in dead-letters.log")
                 .tag("peer", peer)
                 .register(registry));

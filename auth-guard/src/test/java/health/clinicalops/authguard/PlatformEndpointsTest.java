@@ -1,5 +1,8 @@
 package health.clinicalops.authguard;
 
+import static health.clinicalops.authguard.support.Api.check;
+import static health.clinicalops.authguard.support.MeterDescriptions.assertEveryMeterDescribed;
+
 import health.clinicalops.testing.PlatformEndpointsContract;
 import health.clinicalops.testing.PostgresTestResource;
 import health.clinicalops.testing.RedisTestResource;
@@ -7,6 +10,8 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
@@ -14,4 +19,14 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
     value = PostgresTestResource.class,
     initArgs = @ResourceArg(name = "database", value = "auth_guard"))
 @WithTestResource(RedisTestResource.class)
-class PlatformEndpointsTest extends PlatformEndpointsContract {}
+class PlatformEndpointsTest extends PlatformEndpointsContract {
+
+  @Test
+  void everyAuthGuardMeterHasADescription() {
+    check("described-" + UUID.randomUUID(), "AUTH").statusCode(200);
+    assertEveryMeterDescribed(
+        "clinicalops_auth_guard_",
+        "clinicalops_auth_guard_decisions",
+        "clinicalops_auth_guard_redis_fallback_active");
+  }
+}

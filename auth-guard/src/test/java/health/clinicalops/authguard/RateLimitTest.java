@@ -2,6 +2,7 @@ package health.clinicalops.authguard;
 
 import static health.clinicalops.authguard.support.Api.asService;
 import static health.clinicalops.authguard.support.Api.check;
+import static health.clinicalops.authguard.support.MeterDescriptions.assertEveryMeterDescribed;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
@@ -14,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import health.clinicalops.authguard.config.AuthGuardConfig;
 import health.clinicalops.authguard.peers.FakeAuditKeeperResource;
 import health.clinicalops.authguard.peers.FakeRollbackOrchestratorResource;
+import health.clinicalops.authguard.service.AuthGuardMetrics;
 import health.clinicalops.authguard.store.LocalWindowStore;
 import health.clinicalops.authguard.store.RateCount;
 import health.clinicalops.authguard.store.RateQuery;
@@ -116,7 +118,7 @@ class RateLimitTest {
             new RedisWindowStore(redis),
             new LocalWindowStore(Clock.systemUTC()),
             config,
-            new SimpleMeterRegistry(),
+            new AuthGuardMetrics(new SimpleMeterRegistry()),
             Clock.systemUTC());
     String key = "shared-" + UUID.randomUUID();
     ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -247,7 +249,12 @@ class RateLimitTest {
           .get("/q/metrics")
           .then()
           .statusCode(200)
-          .body(containsString("clinicalops_auth_guard_fallbacks_total"));
+          .body(containsString("clinicalops_auth_guard_fallbacks_total{operation=\"rate-limit\"}"))
+          .body(containsString("clinicalops_auth_guard_redis_fallback_active 1.0"));
+      assertEveryMeterDescribed(
+          "clinicalops_auth_guard_",
+          "clinicalops_auth_guard_fallbacks",
+          "clinicalops_auth_guard_redis_fallback_active");
     } finally {
       redisServer.restart();
     }

@@ -1,5 +1,6 @@
 package health.clinicalops.dbsentinel;
 
+import static health.clinicalops.dbsentinel.testsupport.MeterDescriptions.assertEveryMeterDescribed;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -195,5 +196,9 @@ class DatabaseOutageTest extends SentinelTestBase {
         .body(containsString("clinicalops_db_sentinel_circuit_state{state=\"closed\"} 1.0"))
         .body(containsString("clinicalops_db_sentinel_probe_latency_seconds_count"))
         .body(containsString("clinicalops_db_sentinel_connections{state=\"active\"}"));
+    assertEveryMeterDescribed(
+        "clinicalops_db_sentinel_",
+        "clinicalops_db_sentinel_probe_failures",
+        "clinicalops_db_sentinel_last_incident_time_to_detect_seconds");
   }
 }

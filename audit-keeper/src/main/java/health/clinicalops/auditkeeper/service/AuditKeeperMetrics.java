@@ -80,32 +80,32 @@ public class AuditKeeperMetrics {
     VALUES.reset(spool);
     accepted =
         keep(
-            Counter.builder("clinicalops_audit_keeper_events_accepted")
+            Counter.builder("clinicalops_audit_keeper_events_accepted_total")
                 .description("Audit events acknowledged with 201 or 202")
                 .register(registry));
     written =
         keep(
-            Counter.builder("clinicalops_audit_keeper_events_written")
+            Counter.builder("clinicalops_audit_keeper_events_written_total")
                 .description("Audit events committed to \"AuditLog\" directly")
                 .register(registry));
     spooled =
         keep(
-            Counter.builder("clinicalops_audit_keeper_events_spooled")
+            Counter.builder("clinicalops_audit_keeper_events_spooled_total")
                 .description("Audit events fsync'd to the local spool because the database failed")
                 .register(registry));
     replayed =
         keep(
-            Counter.builder("clinicalops_audit_keeper_events_replayed")
+            Counter.builder("clinicalops_audit_keeper_events_replayed_total")
                 .description("Spooled audit events replayed into \"AuditLog\"")
                 .register(registry));
     replayFailures =
         keep(
-            Counter.builder("clinicalops_audit_keeper_replay_failures")
+            Counter.builder("clinicalops_audit_keeper_replay_failures_total")
                 .description("Replays of the spool into \"AuditLog\" that failed")
                 .register(registry));
     quarantined =
         keep(
-            Counter.builder("clinicalops_audit_keeper_events_quarantined")
+            Counter.builder("clinicalops_audit_keeper_events_quarantined_total")
                 .description(
                     "Spooled audit events the database refused for good, set aside in the"
                         + " quarantine file")
@@ -117,8 +117,8 @@ public class AuditKeeperMetrics {
     keep(
         Gauge.builder(
                 "clinicalops_audit_keeper_spool_oldest_age_seconds",
-                spool,
-                s -> s.oldestAge().map(Duration::toMillis).orElse(0L) / 1000.0)
+                VALUES,
+                GaugeValues::oldestAgeSeconds)
             .description("Age of the oldest spooled event not yet replayed")
             .register(registry));
     keep(
@@ -136,12 +136,7 @@ public class AuditKeeperMetrics {
             .register(registry));
     keep(
         Gauge.builder(
-                "clinicalops_audit_keeper_database_quota_ratio",
-                this,
-                m ->
-                    m.databaseQuota.get() <= 0 || m.databaseSize.get() < 0
-                        ? 0
-                        : (double) m.databaseSize.get() / m.databaseQuota.get())
+                "clinicalops_audit_keeper_database_quota_ratio", VALUES, GaugeValues::quotaRatio)
             .description("Database size divided by the quota")
             .register(registry));
     keep(

@@ -1,8 +1,7 @@
 package health.clinicalops.authguard.store;
 
 import health.clinicalops.authguard.config.AuthGuardConfig;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
+import health.clinicalops.authguard.service.AuthGuardMetrics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -13,8 +12,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -38,8 +35,7 @@ public class ResilientWindowStore implements WindowStore {
   private final LocalWindowStore local;
   private final Duration timeout;
   private final Duration probeInterval;
-  private final MeterRegistry registry;
-  private final Map<String, Counter> fallbackCounters = new ConcurrentHashMap<>();
+  private final AuthGuardMetrics metrics;
   private final AtomicLong fallbacks = new AtomicLong();
   private final Clock clock;
   private volatile boolean redisAvailable = true;
@@ -49,8 +45,8 @@ public class ResilientWindowStore implements WindowStore {
 
   @Inject
   ResilientWindowStore(
-      RedisWindowStore redis, AuthGuardConfig config, MeterRegistry registry, Clock clock) {
-    this(redis, new LocalWindowStore(clock), config, registry, clock);
+      RedisWindowStore redis, AuthGuardConfig config, AuthGuardMetrics metrics, Clock clock) {
+    this(redis, new LocalWindowStore(clock), config, metrics, clock);
   }
 
   /** A second, independent instance (own fallback, own state) over the same Redis. */
@@ -58,16 +54,15 @@ public class ResilientWindowStore implements WindowStore {
       WindowStore redis,
       LocalWindowStore local,
       AuthGuardConfig config,
-      MeterRegistry registry,
+      AuthGuardMetrics metrics,
       Clock clock) {
     this.redis = redis;
     this.local = local;
     this.timeout = config.redis().timeout();
     this.probeInterval = config.redis().probeInterval();
-    this.registry = registry;
+    this.metrics = metrics;
     this.clock = clock;
-    registry.gauge(
-        "clinicalops_auth_guard_redis_fallback_active", this, s -> s.inFallback() ? 1 : 0);
+    metrics.redisFallbackActive(this);
   }
 
   void onStart(@Observes StartupEvent startup) {
@@ -164,15 +159,7 @@ public class ResilientWindowStore implements WindowStore {
 
   private <T> Uni<T> fromLocal(String operation, Function<WindowStore, Uni<T>> op) {
     fallbacks.incrementAndGet();
-    fallbackCounters
-        .computeIfAbsent(
-            operation,
-            o ->
-                Counter.builder("clinicalops_auth_guard_fallbacks")
-                    .description("Operations answered from this pod's memory while Redis was lost")
-                    .tag("operation", o)
-                    .register(registry))
-        .increment();
+    metrics.fallback(operation);
     return op.apply(local);
   }
 

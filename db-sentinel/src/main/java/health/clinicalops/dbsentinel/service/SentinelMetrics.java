@@ -129,7 +129,13 @@ public class SentinelMetrics {
   void probeFailed(String cause) {
     failures
         .computeIfAbsent(
-            cause, c -> keep(registry.counter(PREFIX + "probe_failures_total", "cause", c)))
+            cause,
+            c ->
+                keep(
+                    Counter.builder(PREFIX + "probe_failures_total")
+                        .description("Failed probes of the primary, by cause")
+                        .tag("cause", c)
+                        .register(registry)))
         .increment();
   }
 

@@ -1,6 +1,6 @@
 package health.clinicalops.auditkeeper;
 
-import static health.clinicalops.auditkeeper.support.MeterDescriptions.assertEveryMeterDescribed;
+import static health.clinicalops.testing.MeterDescriptions.assertEveryMeterDescribed;
 
 import health.clinicalops.auditkeeper.support.TempDirectoriesTestResource;
 import health.clinicalops.testing.PlatformEndpointsContract;

@@ -1,7 +1,7 @@
 package health.clinicalops.authguard;
 
 import static health.clinicalops.authguard.support.Api.check;
-import static health.clinicalops.authguard.support.MeterDescriptions.assertEveryMeterDescribed;
+import static health.clinicalops.testing.MeterDescriptions.assertEveryMeterDescribed;
 
 import health.clinicalops.testing.PlatformEndpointsContract;
 import health.clinicalops.testing.PostgresTestResource;

@@ -2,7 +2,7 @@ package health.clinicalops.authguard;
 
 import static health.clinicalops.authguard.support.Api.asService;
 import static health.clinicalops.authguard.support.Api.check;
-import static health.clinicalops.authguard.support.MeterDescriptions.assertEveryMeterDescribed;
+import static health.clinicalops.testing.MeterDescriptions.assertEveryMeterDescribed;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;

@@ -1,6 +1,6 @@
 package health.clinicalops.dbsentinel;
 
-import static health.clinicalops.dbsentinel.testsupport.MeterDescriptions.assertEveryMeterDescribed;
+import static health.clinicalops.testing.MeterDescriptions.assertEveryMeterDescribed;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,6 +1,6 @@
 package health.clinicalops.dbsentinel;
 
-import static health.clinicalops.dbsentinel.testsupport.MeterDescriptions.assertEveryMeterDescribed;
+import static health.clinicalops.testing.MeterDescriptions.assertEveryMeterDescribed;
 
 import health.clinicalops.dbsentinel.testsupport.SentinelDatabasesTestResource;
 import health.clinicalops.testing.PlatformEndpointsContract;

@@ -1,4 +1,4 @@
-package health.clinicalops.dbsentinel.testsupport;
+package health.clinicalops.testing;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -135,7 +135,7 @@ class DurableOutboxTest {
       assertThat(received).containsExactly("a", "b");
       assertThat(outbox.pending()).isZero();
       assertThat(outbox.deadLetterCount()).isEqualTo(1);
-      assertThat(counter("dead_letters")).isEqualTo(1);
+      assertThat(counter("dead_letters_total")).isEqualTo(1);
     }
     String letters =
         new String(
@@ -161,7 +161,7 @@ class DurableOutboxTest {
       outbox.deliver(down);
       assertThat(calls).containsExactly("a");
       assertThat(outbox.pending()).isEqualTo(2);
-      assertThat(counter("delivery_failures")).isEqualTo(1);
+      assertThat(counter("delivery_failures_total")).isEqualTo(1);
       assertThat(outbox.deadLetterCount()).isZero();
     }
   }
@@ -188,7 +188,7 @@ class DurableOutboxTest {
       assertThat(outbox.add(new Item("a"))).isTrue();
       assertThat(outbox.add(new Item("b"))).isTrue();
       assertThat(outbox.add(new Item("c"))).isFalse();
-      assertThat(counter("dropped")).isEqualTo(1);
+      assertThat(counter("dropped_total")).isEqualTo(1);
       assertThat(outbox.pending()).isEqualTo(2);
     }
   }

@@ -134,7 +134,8 @@ class AuthAbuseTest {
     String dedupKey = "auth-guard/ip/" + ip;
     await()
         .atMost(Duration.ofSeconds(5))
-        .until(() -> FakeAuditKeeperResource.has("ip.blocked", "incident", dedupKey));
+        .untilAsserted(
+            () -> FakeAuditKeeperResource.assertRecorded("ip.blocked", "incident", dedupKey));
     AuditEvent audited = FakeAuditKeeperResource.find("ip.blocked", "ip", ip).orElseThrow();
     assertEquals("auth-guard", audited.userId());
     assertEquals("automatic", audited.details().get("origin"));
@@ -287,7 +288,7 @@ class AuthAbuseTest {
     }
     await()
         .atMost(Duration.ofSeconds(5))
-        .until(() -> FakeAuditKeeperResource.has("ip.unblocked", "ip", ip));
+        .untilAsserted(() -> FakeAuditKeeperResource.assertRecorded("ip.unblocked", "ip", ip));
     assertThat(FakeAuditKeeperResource.find("ip.unblocked", "ip", ip).orElseThrow().details())
         .containsEntry("incident", "auth-guard/ip/" + ip)
         .hasEntrySatisfying("liftedBy", by -> assertThat(by).asString().startsWith("operator:"));
@@ -591,7 +592,9 @@ class AuthAbuseTest {
     assertFalse(evidence.sampleUsernames().isEmpty());
     await()
         .atMost(Duration.ofSeconds(5))
-        .until(() -> FakeAuditKeeperResource.has("attack.classified", "incident", dedupKey));
+        .untilAsserted(
+            () ->
+                FakeAuditKeeperResource.assertRecorded("attack.classified", "incident", dedupKey));
     assertThat(
             FakeAuditKeeperResource.find("attack.classified", "incident", dedupKey)
                 .orElseThrow()
@@ -627,7 +630,8 @@ class AuthAbuseTest {
     String dedupKey = "auth-guard/brute-force/" + victim;
     await()
         .atMost(Duration.ofSeconds(5))
-        .until(() -> FakeAuditKeeperResource.has("sessions.revoked", "username", victim));
+        .untilAsserted(
+            () -> FakeAuditKeeperResource.assertRecorded("sessions.revoked", "username", victim));
     assertThat(
             FakeAuditKeeperResource.find("sessions.revoked", "username", victim)
                 .orElseThrow()
@@ -637,10 +641,11 @@ class AuthAbuseTest {
         .containsEntry("reason", "brute-force detected");
     await()
         .atMost(Duration.ofSeconds(5))
-        .until(
+        .untilAsserted(
             () ->
-                FakeRollbackOrchestratorResource.withKey(dedupKey).stream()
-                    .anyMatch(r -> "sessions.revoked".equals(r.step().action())));
+                assertThat(FakeRollbackOrchestratorResource.withKey(dedupKey))
+                    .extracting(r -> r.step().action())
+                    .contains("sessions.revoked"));
     IncidentReport revoked =
         FakeRollbackOrchestratorResource.withKey(dedupKey).stream()
             .filter(r -> "sessions.revoked".equals(r.step().action()))
@@ -764,7 +769,10 @@ class AuthAbuseTest {
       assertEquals(token, refreshToken(victim), "beyond the cap nobody is signed out");
       await()
           .atMost(Duration.ofSeconds(5))
-          .until(() -> FakeAuditKeeperResource.has("sessions.revoke.capped", "incident", dedupKey));
+          .untilAsserted(
+              () ->
+                  FakeAuditKeeperResource.assertRecorded(
+                      "sessions.revoke.capped", "incident", dedupKey));
       assertEquals(
           "not automatically: cap reached",
           attack("brute-force", victim).getString("evidence.sessionsRevoked"));
@@ -850,7 +858,8 @@ class AuthAbuseTest {
     assertEquals(bobToken, refreshToken(bob));
     await()
         .atMost(Duration.ofSeconds(5))
-        .until(() -> FakeAuditKeeperResource.has("sessions.revoked", "username", alice));
+        .untilAsserted(
+            () -> FakeAuditKeeperResource.assertRecorded("sessions.revoked", "username", alice));
     assertThat(
             FakeAuditKeeperResource.find("sessions.revoked", "username", alice)
                 .orElseThrow()

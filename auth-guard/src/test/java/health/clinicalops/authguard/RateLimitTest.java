@@ -352,9 +352,9 @@ class RateLimitTest {
     assertEquals("auth-guard", incident.step().actor());
     await()
         .atMost(Duration.ofSeconds(5))
-        .until(
+        .untilAsserted(
             () ->
-                FakeAuditKeeperResource.has(
+                FakeAuditKeeperResource.assertRecorded(
                     "rate-limit.overwhelmed", "incident", incident.dedupKey()));
     assertTrue(incident.title().contains("/api/search"), incident.title());
     assertTrue(incident.step().detail().contains("bot-" + run), incident.step().detail());
@@ -456,7 +456,10 @@ class RateLimitTest {
     assertTrue(incident.step().detail().contains("relief applied"), incident.step().detail());
     await()
         .atMost(Duration.ofSeconds(5))
-        .until(() -> FakeAuditKeeperResource.has("ratelimit.relief.applied", "policy", "UPLOAD"));
+        .untilAsserted(
+            () ->
+                FakeAuditKeeperResource.assertRecorded(
+                    "ratelimit.relief.applied", "policy", "UPLOAD"));
     await()
         .atMost(Duration.ofSeconds(2))
         .until(() -> opsStateWatcher.current().activeOverride("UPLOAD", Instant.now()).isPresent());

@@ -97,7 +97,10 @@ class ShadowModeTest {
             .shadow());
     await()
         .atMost(Duration.ofSeconds(5))
-        .until(() -> FakeAuditKeeperResource.has("ip.blocked.dry-run", "incident", blockIncident));
+        .untilAsserted(
+            () ->
+                FakeAuditKeeperResource.assertRecorded(
+                    "ip.blocked.dry-run", "incident", blockIncident));
     assertThat(
             FakeAuditKeeperResource.find("ip.blocked.dry-run", "incident", blockIncident)
                 .orElseThrow()
@@ -159,9 +162,9 @@ class ShadowModeTest {
         ((AuthAbuseEvidence) wouldRevoke.evidence()).sessionsRevoked());
     await()
         .atMost(Duration.ofSeconds(5))
-        .until(
+        .untilAsserted(
             () ->
-                FakeAuditKeeperResource.has(
+                FakeAuditKeeperResource.assertRecorded(
                     "sessions.revoked.dry-run", "incident", attackIncident));
     assertFalse(FakeAuditKeeperResource.has("sessions.revoked", "incident", attackIncident));
   }

@@ -87,7 +87,7 @@ class ConnectionSaturationTest extends SentinelTestBase {
 
       await()
           .atMost(Duration.ofSeconds(4))
-          .until(() -> !FakeIncidentsResource.withStep("database.connections.saturated").isEmpty());
+          .untilAsserted(() -> FakeIncidentsResource.assertStep("database.connections.saturated"));
       IncidentReport incident =
           FakeIncidentsResource.withStep("database.connections.saturated").get(0);
       assertEquals(Severity.P2, incident.severity());

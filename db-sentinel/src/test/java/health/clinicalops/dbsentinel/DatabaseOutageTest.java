@@ -97,7 +97,7 @@ class DatabaseOutageTest extends SentinelTestBase {
     // P0 incident with the steps on its timeline, and the actions in the audit trail.
     await()
         .atMost(Duration.ofSeconds(3))
-        .until(() -> !FakeIncidentsResource.withStep("database.mode.read-only.set").isEmpty());
+        .untilAsserted(() -> FakeIncidentsResource.assertStep("database.mode.read-only.set"));
     IncidentReport opened = FakeIncidentsResource.withStep("database.unreachable").get(0);
     assertEquals(Severity.P0, opened.severity());
     assertEquals(Runbooks.DATABASE_CONNECTIVITY_LOSS, opened.runbook());

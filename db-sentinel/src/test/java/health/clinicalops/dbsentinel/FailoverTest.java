@@ -64,7 +64,7 @@ class FailoverTest extends SentinelTestBase {
         .until(() -> target() == DatabaseTarget.PRIMARY && mode() == Mode.NORMAL);
     await()
         .atMost(Duration.ofSeconds(3))
-        .until(() -> !FakeIncidentsResource.withStep("database.target.primary").isEmpty());
+        .untilAsserted(() -> FakeIncidentsResource.assertStep("database.target.primary"));
   }
 
   @Test
@@ -123,7 +123,7 @@ class FailoverTest extends SentinelTestBase {
         .until(() -> target() == DatabaseTarget.PRIMARY);
     await()
         .atMost(Duration.ofSeconds(2))
-        .until(() -> !FakeIncidentsResource.withStep("database.failover.withheld").isEmpty());
+        .untilAsserted(() -> FakeIncidentsResource.assertStep("database.failover.withheld"));
 
     // Once the backup is healthy again, the still-unreachable primary is failed over.
     backup.restart();

@@ -159,7 +159,7 @@ class LeaderElectionTest extends SentinelTestBase {
     // it) and reports to the same incident; when the primary is back it closes that incident.
     await()
         .atMost(Duration.ofSeconds(5))
-        .until(() -> !FakeIncidentsResource.withStep("database.mode.read-only.kept").isEmpty());
+        .untilAsserted(() -> FakeIncidentsResource.assertStep("database.mode.read-only.kept"));
     assertEquals(
         incidentKey,
         FakeIncidentsResource.withStep("database.mode.read-only.kept").get(0).dedupKey());

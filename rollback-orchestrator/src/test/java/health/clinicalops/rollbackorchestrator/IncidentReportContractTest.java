@@ -167,10 +167,10 @@ class IncidentReportContractTest {
                       "contract.step", "sent by the sender's client", "contract-test", AT));
       assertThat(reporter.report(report)).isTrue();
 
-      JsonPath stored =
-          await()
-              .atMost(Duration.ofSeconds(30))
-              .until(() -> incidentWithKey(key), found -> found != null);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(() -> assertThat(incidentWithKey(key)).as("incident %s", key).isNotNull());
+      JsonPath stored = incidentWithKey(key);
       assertThat(stored.getString("runbook")).isEqualTo(evidence.runbook());
       assertThat(stored.getString("evidence.kind")).isEqualTo(evidence.runbook());
       assertThat(stored.getBoolean("breachSuspected")).isTrue();

@@ -1,5 +1,7 @@
 package health.clinicalops.authguard.peers;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import health.clinicalops.opskit.clients.AuditEvent;
 import health.clinicalops.opskit.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
@@ -23,6 +25,18 @@ public class FakeAuditKeeperResource {
 
   public static boolean has(String action, String key, Object value) {
     return find(action, key, value).isPresent();
+  }
+
+  /**
+   * Asserts that an event of {@code action} with {@code key} = {@code value} arrived; a failure
+   * lists the actions that did arrive.
+   */
+  public static void assertRecorded(String action, String key, Object value) {
+    assertThat(find(action, key, value))
+        .as(
+            "audit event %s with %s=%s among %s",
+            action, key, value, EVENTS.stream().map(AuditEvent::action).toList())
+        .isPresent();
   }
 
   /** The first event of {@code action} whose details have {@code key} = {@code value}. */

@@ -1,5 +1,7 @@
 package health.clinicalops.dbsentinel.testsupport;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import health.clinicalops.opskit.clients.IncidentRef;
 import health.clinicalops.opskit.clients.IncidentReport;
 import health.clinicalops.opskit.security.Roles;
@@ -23,6 +25,16 @@ public class FakeIncidentsResource {
         "inc-" + Math.abs(report.dedupKey().hashCode()),
         report.dedupKey(),
         report.resolved() ? "resolved" : "open");
+  }
+
+  /** Asserts that a report with the step {@code action} arrived; a failure lists the steps seen. */
+  public static void assertStep(String action) {
+    assertThat(withStep(action))
+        .as(
+            "a report with step %s among %s",
+            action,
+            REPORTS.stream().filter(r -> r.step() != null).map(r -> r.step().action()).toList())
+        .isNotEmpty();
   }
 
   /** Reports whose timeline step has {@code action}. */

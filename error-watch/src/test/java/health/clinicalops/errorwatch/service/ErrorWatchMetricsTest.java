@@ -41,7 +41,9 @@ class ErrorWatchMetricsTest {
         .then()
         .statusCode(200);
     // The error ratios appear at the next scheduled evaluation (every second in tests).
-    await().atMost(Duration.ofSeconds(20)).until(() -> metrics().contains(PREFIX + "error_ratio{"));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(() -> assertThat(metrics()).contains(PREFIX + "error_ratio{"));
 
     // Families as the Prometheus text format names them (# TYPE, # HELP); a counter's samples end
     // in _total.

@@ -27,6 +27,11 @@ public class ProblemException extends RuntimeException {
     return new ProblemException(400, "bad-request", "Bad request", detail, Optional.empty());
   }
 
+  /** The caller is known but may not do this (the security layer's own 403s look the same). */
+  public static ProblemException forbidden(String detail) {
+    return new ProblemException(403, "forbidden", "Forbidden", detail, Optional.empty());
+  }
+
   public static ProblemException notFound(String detail) {
     return new ProblemException(404, "not-found", "Not found", detail, Optional.empty());
   }

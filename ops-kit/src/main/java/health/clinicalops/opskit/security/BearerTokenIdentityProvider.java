@@ -39,6 +39,7 @@ public class BearerTokenIdentityProvider implements IdentityProvider<TokenAuthen
                         QuarkusSecurityIdentity.builder()
                             .setPrincipal(new QuarkusPrincipal(caller.name()))
                             .addRole(caller.role())
+                            .addAttribute(Caller.NAMED_ATTRIBUTE, caller.named())
                             .build()))
         .orElseGet(
             () -> Uni.createFrom().failure(new AuthenticationFailedException("unknown token")));

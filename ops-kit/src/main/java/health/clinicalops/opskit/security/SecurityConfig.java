@@ -18,8 +18,21 @@ public interface SecurityConfig {
    */
   Optional<List<String>> appTokens();
 
-  /** Tokens that grant the {@code service} role (the ops services, the pipeline). */
+  /** SHA-256 digests (hex) of app tokens: what a pod holds instead of {@link #appTokens()}. */
+  Optional<List<String>> appTokenSha256();
+
+  /**
+   * Tokens that grant the {@code service} role (the ops services, the pipeline, the log shipper). A
+   * token named {@code <caller>.<secret>} identifies its caller (see {@link TokenRegistry}).
+   */
   Optional<List<String>> serviceTokens();
+
+  /**
+   * SHA-256 digests (hex) of service tokens. The chart gives each service pod its own token and
+   * only the digests of everyone else's, so one pod that leaks its environment cannot act as
+   * another service.
+   */
+  Optional<List<String>> serviceTokenSha256();
 
   /** Tokens that grant the {@code operator} role (people). */
   Optional<List<String>> operatorTokens();

@@ -3,16 +3,11 @@ package health.clinicalops.opskit.security;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.hamcrest.Matchers.startsWith;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.restassured.http.ContentType;
-import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -95,60 +90,34 @@ class BearerTokenSecurityTest {
   }
 
   @Test
-  void theTokenRegistryNamesCallersWithoutTheirTokens() {
-    // SHA-256 of "people-only": the registry knows that token without holding it.
-    TokenRegistry registry =
-        new TokenRegistry(
-            tokens(
-                List.of("app-s3cret"),
-                List.of("s3cret"),
-                List.of("EFAE2999505AAE8D213E067AE52BCC56AE63C54DAB9134B35EFA40BFE3DB083B")));
-    TokenRegistry.Caller caller = registry.identify("s3cret").orElseThrow();
-    assertEquals(Roles.SERVICE, caller.role());
-    assertFalse(caller.name().contains("s3cret"));
-    assertEquals(Roles.APP, registry.identify("app-s3cret").orElseThrow().role());
-    assertEquals(Roles.OPERATOR, registry.identify("people-only").orElseThrow().role());
-    assertTrue(registry.identify("people-onl").isEmpty());
-    assertTrue(registry.identify("s3cre").isEmpty());
-    assertTrue(registry.identify("").isEmpty());
+  void aPerServiceTokenNamesItsCaller() {
+    given()
+        .auth()
+        .oauth2("error-watch.0123456789abcdef0123")
+        .get("/api/v1/things/caller")
+        .then()
+        .statusCode(200)
+        .body("name", equalTo("error-watch"))
+        .body("role", equalTo(Roles.SERVICE))
+        .body("named", equalTo(true));
+    given()
+        .auth()
+        .oauth2("test-service-token")
+        .get("/api/v1/things/caller")
+        .then()
+        .statusCode(200)
+        .body("name", startsWith("service:"))
+        .body("named", equalTo(false));
   }
 
+  /** The name is part of the secret: another name with the same secret part is no token. */
   @Test
-  void aDigestThatIsNotSha256StopsTheStart() {
-    IllegalArgumentException refused =
-        assertThrows(
-            IllegalArgumentException.class,
-            () -> new TokenRegistry(tokens(List.of(), List.of(), List.of("people-only"))));
-    assertTrue(refused.getMessage().contains("64 hex characters"));
-  }
-
-  private static SecurityConfig tokens(
-      List<String> app, List<String> service, List<String> operatorSha256) {
-    return new SecurityConfig() {
-      @Override
-      public Optional<List<String>> appTokens() {
-        return Optional.of(app);
-      }
-
-      @Override
-      public Optional<List<String>> serviceTokens() {
-        return Optional.of(service);
-      }
-
-      @Override
-      public Optional<List<String>> operatorTokens() {
-        return Optional.empty();
-      }
-
-      @Override
-      public Optional<List<String>> operatorTokenSha256() {
-        return Optional.of(operatorSha256);
-      }
-
-      @Override
-      public Optional<String> outboundToken() {
-        return Optional.empty();
-      }
-    };
+  void aNameCannotBeBorrowed() {
+    given()
+        .auth()
+        .oauth2("auth-guard.0123456789abcdef0123")
+        .get("/api/v1/things/caller")
+        .then()
+        .statusCode(401);
   }
 }

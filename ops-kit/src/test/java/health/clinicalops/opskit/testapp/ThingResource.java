@@ -1,7 +1,9 @@
 package health.clinicalops.opskit.testapp;
 
 import health.clinicalops.opskit.problem.ProblemException;
+import health.clinicalops.opskit.security.Caller;
 import health.clinicalops.opskit.security.Roles;
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -23,6 +25,19 @@ public class ThingResource {
   public record Thing(@NotBlank String name, @NotNull Integer size) {}
 
   static final Map<String, Thing> THINGS = new ConcurrentHashMap<>();
+
+  private final SecurityIdentity identity;
+
+  ThingResource(SecurityIdentity identity) {
+    this.identity = identity;
+  }
+
+  /** Who the token says the caller is. */
+  @GET
+  @Path("/caller")
+  public Caller caller() {
+    return Caller.of(identity);
+  }
 
   @POST
   public Response create(@Valid @NotNull Thing thing) {

@@ -5,7 +5,9 @@ import health.clinicalops.auditkeeper.domain.StoredAuditEvent;
 import health.clinicalops.auditkeeper.domain.WriteReceipt;
 import health.clinicalops.auditkeeper.service.AuditEventService;
 import health.clinicalops.opskit.problem.ProblemException;
+import health.clinicalops.opskit.security.Caller;
 import health.clinicalops.opskit.security.Roles;
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -34,9 +36,11 @@ public class AuditEventResource {
   static final String NDJSON = "application/x-ndjson";
 
   private final AuditEventService service;
+  private final SecurityIdentity identity;
 
-  AuditEventResource(AuditEventService service) {
+  AuditEventResource(AuditEventService service, SecurityIdentity identity) {
     this.service = service;
+    this.identity = identity;
   }
 
   /** The app's token may send events; reading them is for people. */
@@ -48,7 +52,7 @@ public class AuditEventResource {
       @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
       @Context UriInfo uri) {
     boolean ndjson = contentType != null && contentType.toLowerCase().startsWith(NDJSON);
-    WriteReceipt receipt = service.record(body, ndjson);
+    WriteReceipt receipt = service.record(body, ndjson, Caller.of(identity));
     Response.ResponseBuilder response =
         receipt.committed() ? Response.status(Response.Status.CREATED) : Response.accepted();
     if (receipt.ids().size() == 1) {

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import health.clinicalops.auditkeeper.domain.AuditRecord;
+import health.clinicalops.auditkeeper.domain.ReceivedFrom;
 import health.clinicalops.opskit.problem.ProblemException;
+import health.clinicalops.opskit.security.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -33,6 +35,10 @@ import java.util.UUID;
  * not a JSON object, a number or an array, is "details not JSON" and refused. Strings may not hold
  * U+0000, which PostgreSQL cannot store: accepting it would leave an event the database refuses
  * forever.
+ *
+ * <p>{@code details.receivedFrom} is set here, from the caller's token ({@code {"caller":
+ * "auth-guard", "role": "service"}}), so every stored event says who delivered it; a value the
+ * sender put there is replaced.
  */
 @ApplicationScoped
 public class AuditEventParser {
@@ -42,6 +48,8 @@ public class AuditEventParser {
   static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
   static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
+  static final String RECEIVED_FROM = "receivedFrom";
+
   private final ObjectMapper mapper;
 
   AuditEventParser(ObjectMapper mapper) {
@@ -49,30 +57,30 @@ public class AuditEventParser {
   }
 
   /** Parses an {@code application/json} body: one event object or an array of them. */
-  public List<AuditRecord> parseJson(String body) {
+  public List<AuditRecord> parseJson(String body, Caller caller) {
     JsonNode root = read(body, 0);
     List<AuditRecord> records = new ArrayList<>();
     if (root.isArray()) {
       int index = 0;
       for (JsonNode element : root) {
         index++;
-        records.add(toRecord(element, "element " + index));
+        records.add(toRecord(element, "element " + index, caller));
       }
     } else {
-      records.add(toRecord(root, "body"));
+      records.add(toRecord(root, "body", caller));
     }
     return checked(records);
   }
 
   /** Parses an {@code application/x-ndjson} body: one event object a line. */
-  public List<AuditRecord> parseNdjson(String body) {
+  public List<AuditRecord> parseNdjson(String body, Caller caller) {
     List<AuditRecord> records = new ArrayList<>();
     String[] lines = body.split("\r?\n", -1);
     for (int i = 0; i < lines.length; i++) {
       if (lines[i].isBlank()) {
         continue;
       }
-      records.add(toRecord(read(lines[i], i + 1), "line " + (i + 1)));
+      records.add(toRecord(read(lines[i], i + 1), "line " + (i + 1), caller));
     }
     return checked(records);
   }
@@ -104,7 +112,7 @@ public class AuditEventParser {
     }
   }
 
-  private AuditRecord toRecord(JsonNode node, String where) {
+  private AuditRecord toRecord(JsonNode node, String where, Caller caller) {
     if (!(node instanceof ObjectNode event)) {
       throw invalid(where + ": an audit event must be a JSON object");
     }
@@ -122,7 +130,7 @@ public class AuditEventParser {
         id,
         userId,
         action,
-        details(event.get("details"), where),
+        details(event.get("details"), where, caller),
         timestamp(event, where),
         ipAddress);
   }
@@ -174,14 +182,11 @@ public class AuditEventParser {
     return at;
   }
 
-  private String details(JsonNode value, String where) {
-    if (value == null || value.isNull()) {
-      return "{}";
-    }
-    JsonNode object = value;
-    if (value.isTextual()) {
+  private String details(JsonNode value, String where, Caller caller) {
+    JsonNode object = value == null || value.isNull() ? mapper.createObjectNode() : value;
+    if (object.isTextual()) {
       try {
-        object = mapper.readTree(value.textValue());
+        object = mapper.readTree(object.textValue());
       } catch (JsonProcessingException e) {
         throw invalid(where + ": details is a string that is not JSON; send a JSON object");
       }
@@ -192,6 +197,7 @@ public class AuditEventParser {
     if (holdsNul(object)) {
       throw invalid(where + ": details holds a NUL character");
     }
+    ((ObjectNode) object).set(RECEIVED_FROM, mapper.valueToTree(ReceivedFrom.of(caller)));
     try {
       return mapper.writeValueAsString(object);
     } catch (JsonProcessingException e) {

@@ -7,6 +7,7 @@ import health.clinicalops.auditkeeper.domain.StoredAuditEvent;
 import health.clinicalops.auditkeeper.domain.VerificationReport;
 import health.clinicalops.auditkeeper.domain.WriteReceipt;
 import health.clinicalops.opskit.problem.ProblemException;
+import health.clinicalops.opskit.security.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,12 +48,15 @@ public class AuditEventService {
     this.config = config;
   }
 
-  /** Parses and durably stores a body; {@code ndjson} selects one event a line. */
-  public WriteReceipt record(String body, boolean ndjson) {
+  /**
+   * Parses and durably stores a body; {@code ndjson} selects one event a line; {@code caller} is
+   * recorded in each event as who delivered it.
+   */
+  public WriteReceipt record(String body, boolean ndjson, Caller caller) {
     if (body == null || body.isBlank()) {
       throw ProblemException.badRequest("the body is empty; send an audit event");
     }
-    return writer.write(ndjson ? parser.parseNdjson(body) : parser.parseJson(body));
+    return writer.write(ndjson ? parser.parseNdjson(body, caller) : parser.parseJson(body, caller));
   }
 
   public AuditEventPage search(

@@ -4,13 +4,16 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import health.clinicalops.auditkeeper.config.AuditKeeperConfig;
 import health.clinicalops.auditkeeper.domain.AuditRecord;
+import health.clinicalops.auditkeeper.domain.ReceivedFrom;
 import health.clinicalops.auditkeeper.domain.WriteReceipt;
+import health.clinicalops.opskit.ServiceNames;
 import health.clinicalops.opskit.clients.AuditEvent;
 import health.clinicalops.opskit.clients.Severity;
 import health.clinicalops.opskit.evidence.AuditFailureEvidence;
 import health.clinicalops.opskit.journal.RunbookIncident;
 import health.clinicalops.opskit.journal.RunbookJournal;
 import health.clinicalops.opskit.problem.ProblemException;
+import health.clinicalops.opskit.security.Roles;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,6 +25,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
@@ -40,6 +44,8 @@ public class AuditWriter {
   private static final String SPOOLING_TITLE =
       "Audit Log Failure: audit events are being spooled (compliance risk)";
   private static final Logger LOG = Logger.getLogger(AuditWriter.class);
+  private static final ReceivedFrom SELF =
+      new ReceivedFrom(ServiceNames.AUDIT_KEEPER, Roles.SERVICE);
 
   private final AuditLogRepository repository;
   private final EventSpool spool;
@@ -369,12 +375,18 @@ public class AuditWriter {
                   event.id(),
                   event.userId(),
                   event.action(),
-                  mapper.writeValueAsString(event.details()),
+                  mapper.writeValueAsString(withReceivedFromSelf(event.details())),
                   event.timestamp(),
                   event.ipAddress())));
     } catch (JsonProcessingException | RuntimeException e) {
       LOG.errorf(e, "cannot record audit-keeper's own action %s", event.action());
     }
+  }
+
+  private static Map<String, Object> withReceivedFromSelf(Map<String, Object> details) {
+    Map<String, Object> own = new LinkedHashMap<>(details);
+    own.put(AuditEventParser.RECEIVED_FROM, SELF);
+    return own;
   }
 
   public boolean spooling() {

@@ -13,6 +13,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.startsWith;
 
 import health.clinicalops.auditkeeper.support.AuditApi;
 import health.clinicalops.auditkeeper.support.TempDirectoriesTestResource;
@@ -22,6 +23,7 @@ import health.clinicalops.testing.PostgresTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -167,6 +169,45 @@ class AuditEventWriteTest {
         "{\"action\":\"big\",\"details\":{\"blob\":\"" + "x".repeat(10 * 1024 * 1024) + "\"}}";
     post(big).then().statusCode(413);
     assertThat(count(pg, "true")).isEqualTo(before);
+  }
+
+  /** Who delivered an event comes from the token, whatever the event says about it. */
+  @Test
+  void everyEventSaysWhoDeliveredIt() {
+    String fromApp = id();
+    given()
+        .header("Authorization", "Bearer test-app-token")
+        .contentType("application/json")
+        .body(
+            "{\"id\":\""
+                + fromApp
+                + "\",\"action\":\"note.read\",\"details\":{\"receivedFrom\":{\"caller\":\"db-sentinel\"}}}")
+        .post("/api/v1/audit-events")
+        .then()
+        .statusCode(201);
+    asOperator()
+        .get("/api/v1/audit-events/" + fromApp)
+        .then()
+        .statusCode(200)
+        .body("details.receivedFrom.caller", startsWith("app:"))
+        .body("details.receivedFrom.role", equalTo("app"));
+
+    String fromAuthGuard = id();
+    given()
+        .header("Authorization", "Bearer auth-guard.test-token-of-auth-guard")
+        .contentType("application/x-ndjson")
+        .body(
+            ("{\"id\":\"" + fromAuthGuard + "\",\"action\":\"ip.blocked\"}\n")
+                .getBytes(StandardCharsets.UTF_8))
+        .post("/api/v1/audit-events")
+        .then()
+        .statusCode(201);
+    asOperator()
+        .get("/api/v1/audit-events/" + fromAuthGuard)
+        .then()
+        .statusCode(200)
+        .body("details.receivedFrom.caller", equalTo("auth-guard"))
+        .body("details.receivedFrom.role", equalTo("service"));
   }
 
   /** The app faces the internet: its token sends events, and reads or archives nothing. */

@@ -92,7 +92,7 @@ class OwnAuditEventsTest {
 
   /**
    * The event is in "AuditLog" when the call returns (the outbox would deliver it later), with its
-   * own id, actor, action, details and timestamp.
+   * own id, actor, action, details and timestamp, and says it came from audit-keeper itself.
    */
   @Test
   void anOwnAuditEventIsStoredThroughTheWritePathAsItIs() throws Exception {
@@ -112,7 +112,8 @@ class OwnAuditEventsTest {
                 "\"id\" = '"
                     + id
                     + "' AND \"userId\" = 'audit-keeper' AND \"action\" = 'audit-keeper.test.step'"
-                    + " AND \"details\" = '{\"detail\": \"a step\", \"count\": 3}'::jsonb"
+                    + " AND \"details\" = '{\"detail\": \"a step\", \"count\": 3,"
+                    + " \"receivedFrom\": {\"caller\": \"audit-keeper\", \"role\": \"service\"}}'::jsonb"
                     + " AND \"timestamp\" = '2026-02-01T10:00:00Z'"))
         .isEqualTo(1);
   }

@@ -31,6 +31,91 @@ class IncidentApiTest {
         .formatted(dedupKey, severity, extra);
   }
 
+  static final String AUDIT_KEEPER = "Bearer audit-keeper.test-token-of-audit-keeper";
+  static final String DB_SENTINEL = "Bearer db-sentinel.test-token-of-db-sentinel";
+
+  /** A service with a token of its own cannot report in another service's name. */
+  @Test
+  void aServiceReportsOnlyAsItself() {
+    String key = "impersonated-" + UUID.randomUUID();
+    given()
+        .header("Authorization", DB_SENTINEL)
+        .contentType(ContentType.JSON)
+        .body(report(key, "P3", ""))
+        .post("/api/v1/incidents")
+        .then()
+        .statusCode(403)
+        .contentType("application/problem+json")
+        .body("detail", containsString("db-sentinel"));
+    given()
+        .header("Authorization", OPERATOR)
+        .get("/api/v1/incidents")
+        .then()
+        .statusCode(200)
+        .body("dedupKey", not(hasItem(key)));
+  }
+
+  /**
+   * Only the service that opened an incident, or a person, resolves it; every step says who
+   * delivered it.
+   */
+  @Test
+  void onlyTheOpenerOrAPersonResolves() {
+    String key = "opened-by-audit-keeper-" + UUID.randomUUID();
+    String id =
+        given()
+            .header("Authorization", AUDIT_KEEPER)
+            .contentType(ContentType.JSON)
+            .body(report(key, "P3", ""))
+            .post("/api/v1/incidents")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("id");
+    String resolveAsDbSentinel =
+        report(key, "P3", ",\"resolved\":true,\"step\":{\"action\":\"resolved\"}")
+            .replace("\"source\":\"audit-keeper\"", "\"source\":\"db-sentinel\"");
+    given()
+        .header("Authorization", DB_SENTINEL)
+        .contentType(ContentType.JSON)
+        .body(resolveAsDbSentinel)
+        .post("/api/v1/incidents")
+        .then()
+        .statusCode(403)
+        .contentType("application/problem+json")
+        .body("detail", containsString("opened by audit-keeper"));
+    given()
+        .header("Authorization", OPERATOR)
+        .get("/api/v1/incidents/" + id)
+        .then()
+        .statusCode(200)
+        .body("status", equalTo("OPEN"))
+        .body("openedBy", equalTo("audit-keeper"))
+        .body("timeline.action", not(hasItem("resolved")));
+
+    given()
+        .header("Authorization", AUDIT_KEEPER)
+        .contentType(ContentType.JSON)
+        .body(report(key, "P3", ",\"resolved\":true,\"step\":{\"action\":\"spool.drained\"}"))
+        .post("/api/v1/incidents")
+        .then()
+        .statusCode(200);
+    given()
+        .header("Authorization", OPERATOR)
+        .get("/api/v1/incidents/" + id)
+        .then()
+        .statusCode(200)
+        .body("status", equalTo("RESOLVED"))
+        .body(
+            "timeline.find { it.action == 'incident.opened' }.receivedFrom",
+            equalTo("audit-keeper"))
+        .body(
+            "timeline.find { it.action == 'spool.drained' }.receivedFrom", equalTo("audit-keeper"))
+        .body(
+            "timeline.find { it.action == 'paged' }.receivedFrom",
+            equalTo("rollback-orchestrator"));
+  }
+
   @Test
   void aReportDeliveredTwiceIsAppliedOnceEvenAfterItResolvedTheIncident() {
     String key = "redelivered-" + UUID.randomUUID();

@@ -56,6 +56,13 @@ public class Incident extends PanacheEntityBase {
   @Column(name = "opened_at")
   public Instant openedAt;
 
+  /**
+   * Who opened the incident, by the token it presented; only they or a person may resolve it. Null
+   * for incidents opened before this was recorded.
+   */
+  @Column(name = "opened_by")
+  public String openedBy;
+
   @Column(name = "updated_at")
   public Instant updatedAt;
 

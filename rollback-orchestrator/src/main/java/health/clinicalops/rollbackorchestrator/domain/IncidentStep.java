@@ -1,5 +1,6 @@
 package health.clinicalops.rollbackorchestrator.domain;
 
+import health.clinicalops.rollbackorchestrator.service.Actor;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -35,14 +36,23 @@ public class IncidentStep extends PanacheEntityBase {
 
   public Instant at;
 
+  /**
+   * Who delivered the step, by the token it presented: the sender's {@code actor} may name a person
+   * on whose behalf a service acted, this never comes from the request body.
+   */
+  @Column(name = "received_from")
+  public String receivedFrom;
+
+  /** A step delivered by {@code receivedFrom}; its kind is manual when that is a person. */
   public static IncidentStep of(
-      Long incidentId, String action, String detail, String actor, StepKind kind, Instant at) {
+      Long incidentId, String action, String detail, String actor, Actor receivedFrom, Instant at) {
     IncidentStep step = new IncidentStep();
     step.incidentId = incidentId;
     step.action = action;
     step.detail = detail;
     step.actor = actor;
-    step.kind = kind;
+    step.kind = receivedFrom.stepKind();
+    step.receivedFrom = receivedFrom.name();
     step.at = at;
     return step;
   }

@@ -5,7 +5,6 @@ import health.clinicalops.rollbackorchestrator.domain.Incident;
 import health.clinicalops.rollbackorchestrator.domain.IncidentStep;
 import health.clinicalops.rollbackorchestrator.domain.Page;
 import health.clinicalops.rollbackorchestrator.domain.PageStatus;
-import health.clinicalops.rollbackorchestrator.domain.StepKind;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -107,7 +106,7 @@ public class EscalationService {
                 + reason
                 + ")",
             Actor.SELF.name(),
-            StepKind.AUTOMATED,
+            Actor.SELF,
             now)
         .persist();
     page(incident, incident.escalationLevel, contact, reason, now);
@@ -132,12 +131,7 @@ public class EscalationService {
     page.nextAttemptAt = now;
     page.persist();
     IncidentStep.of(
-            incident.id,
-            "paged",
-            contact + " (" + reason + ")",
-            Actor.SELF.name(),
-            StepKind.AUTOMATED,
-            now)
+            incident.id, "paged", contact + " (" + reason + ")", Actor.SELF.name(), Actor.SELF, now)
         .persist();
     audit.record(
         Actor.SELF.name(),

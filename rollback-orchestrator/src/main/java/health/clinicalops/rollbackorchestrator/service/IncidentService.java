@@ -60,6 +60,7 @@ public class IncidentService {
   @Transactional
   public ReportOutcome report(@NotNull IncidentReport report, @NotNull Actor actor) {
     validate(report);
+    checkSource(report, actor);
     // Serialises reports of one dedup key across threads and replicas (released at commit).
     Incident.getEntityManager()
         .createNativeQuery("SELECT pg_advisory_xact_lock(hashtext(:key))")
@@ -71,6 +72,9 @@ public class IncidentService {
       return new ReportOutcome(refOf(applied.get()), false);
     }
     Optional<Incident> open = Incident.findOpenByDedupKey(report.dedupKey());
+    if (report.resolved()) {
+      open.ifPresent(incident -> checkMayResolve(incident, actor));
+    }
     boolean opened = open.isEmpty();
     Incident incident = open.orElseGet(() -> openIncident(report, actor, now));
     if (!opened) {
@@ -84,7 +88,7 @@ public class IncidentService {
               step.action() == null || step.action().isBlank() ? "step" : step.action(),
               step.detail(),
               step.actor() == null || step.actor().isBlank() ? report.source() : step.actor(),
-              actor.stepKind(),
+              actor,
               step.at() == null ? now : step.at())
           .persist();
     }
@@ -93,6 +97,31 @@ public class IncidentService {
     }
     publicStatusChanged.fire(new PublicStatusChanged(incident.id));
     return new ReportOutcome(refOf(incident), opened);
+  }
+
+  /** A service with a token of its own reports as itself and no other. */
+  private static void checkSource(IncidentReport report, Actor actor) {
+    if (!actor.person() && actor.named() && !actor.name().equals(report.source())) {
+      throw ProblemException.forbidden(
+          "this token is "
+              + actor.name()
+              + "'s; it reports incidents with source "
+              + actor.name()
+              + ", not "
+              + report.source());
+    }
+  }
+
+  /** Only the service that opened an incident, or a person, resolves it. */
+  private static void checkMayResolve(Incident incident, Actor actor) {
+    if (!actor.person() && incident.openedBy != null && !incident.openedBy.equals(actor.name())) {
+      throw ProblemException.forbidden(
+          "incident "
+              + incident.id
+              + " was opened by "
+              + incident.openedBy
+              + "; only it or an operator may resolve it");
+    }
   }
 
   /** The incident a report with this id was already applied to (a repeated delivery). */
@@ -150,6 +179,7 @@ public class IncidentService {
     incident.evidence = evidence.merge(null, report.evidence());
     incident.breachSuspected = report.suspectedDataBreach();
     incident.openedAt = now;
+    incident.openedBy = actor.name();
     incident.updatedAt = now;
     incident.persist();
     IncidentStep.of(
@@ -157,7 +187,7 @@ public class IncidentService {
             "incident.opened",
             report.severity() + " " + report.title(),
             report.source(),
-            actor.stepKind(),
+            actor,
             now)
         .persist();
     metrics.incidentOpened(report.severity(), report.runbook());
@@ -190,7 +220,7 @@ public class IncidentService {
               "incident.severity-raised",
               before + " → " + report.severity(),
               report.source(),
-              actor.stepKind(),
+              actor,
               now)
           .persist();
       if (incident.status == IncidentStatus.OPEN) {
@@ -212,12 +242,7 @@ public class IncidentService {
             incident -> {
               Instant now = Instant.now(clock);
               IncidentStep.of(
-                      incident.id,
-                      request.action(),
-                      request.detail(),
-                      actor.name(),
-                      actor.stepKind(),
-                      now)
+                      incident.id, request.action(), request.detail(), actor.name(), actor, now)
                   .persist();
               incident.updatedAt = now;
               audit.record(
@@ -250,7 +275,7 @@ public class IncidentService {
                         "incident.acknowledged",
                         Objects.requireNonNullElse(request.note(), "escalation stopped"),
                         actor.name(),
-                        actor.stepKind(),
+                        actor,
                         now)
                     .persist();
                 audit.record(
@@ -274,7 +299,7 @@ public class IncidentService {
                         "resolved",
                         Objects.requireNonNullElse(request.detail(), "resolved"),
                         actor.name(),
-                        actor.stepKind(),
+                        actor,
                         Instant.now(clock))
                     .persist();
                 close(incident, actor.name(), actor, Instant.now(clock), request.publicMessage());
@@ -293,7 +318,7 @@ public class IncidentService {
       incident.publicMessage = publicMessage;
       PublicUpdate.of(incident.id, "resolved", publicMessage, by, now).persist();
     }
-    IncidentStep.of(incident.id, "incident.resolved", null, by, actor.stepKind(), now).persist();
+    IncidentStep.of(incident.id, "incident.resolved", null, by, actor, now).persist();
     audit.record(
         by, "incident.resolved", Map.of("incidentId", incident.id, "dedupKey", incident.dedupKey));
     publicStatusChanged.fire(new PublicStatusChanged(incident.id));
@@ -327,7 +352,7 @@ public class IncidentService {
                       "status-page.updated",
                       status + ": " + incident.publicMessage,
                       actor.name(),
-                      actor.stepKind(),
+                      actor,
                       now)
                   .persist();
               audit.record(
@@ -375,7 +400,10 @@ public class IncidentService {
   IncidentView view(Incident i) {
     List<IncidentView.TimelineEntry> timeline =
         IncidentStep.timelineOf(i.id).stream()
-            .map(s -> new IncidentView.TimelineEntry(s.action, s.detail, s.actor, s.kind, s.at))
+            .map(
+                s ->
+                    new IncidentView.TimelineEntry(
+                        s.action, s.detail, s.actor, s.kind, s.at, s.receivedFrom))
             .toList();
     List<IncidentView.PageEntry> pages =
         Page.ofIncident(i.id).stream()
@@ -394,6 +422,7 @@ public class IncidentService {
     return new IncidentView(
         summary(i),
         evidence.view(i.evidence),
+        i.openedBy,
         i.acknowledgedBy,
         i.resolvedBy,
         i.escalationLevel,

@@ -11,6 +11,7 @@ import java.util.List;
 public record IncidentView(
     @JsonUnwrapped IncidentSummary incident,
     JsonNode evidence,
+    String openedBy,
     String acknowledgedBy,
     String resolvedBy,
     int escalationLevel,
@@ -18,9 +19,12 @@ public record IncidentView(
     List<TimelineEntry> timeline,
     List<PageEntry> pages) {
 
-  /** A timeline step, automated or manual. */
+  /**
+   * A timeline step, automated or manual. {@code actor} is who did it, as its sender says; {@code
+   * receivedFrom} is who delivered it, by its token.
+   */
   public record TimelineEntry(
-      String action, String detail, String actor, StepKind kind, Instant at) {}
+      String action, String detail, String actor, StepKind kind, Instant at, String receivedFrom) {}
 
   /** A page to a contact and its delivery. */
   public record PageEntry(

@@ -22,8 +22,8 @@ class ManifestsInSyncTest {
       # namespace "clinical-ops". Generated: do not edit; change k8s/helm/clinical-ops and run
       #   ./mvnw -B -pl k8s verify -Dk8s.updateManifests=true
       # Before applying, create the namespace and the Secrets the manifests use (k8s/README.md):
-      #   clinical-ops-tokens (app-tokens, service-tokens, operator-tokens, operator-token-sha256,
-      #   outbound-token) and
+      #   clinical-ops-tokens (token-<service> for each of the five services, service-token-sha256,
+      #   app-token-sha256, operator-token-sha256) and
       #   clinical-app-db (jdbc-url, username, password).
       """;
 

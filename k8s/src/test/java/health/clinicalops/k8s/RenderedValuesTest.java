@@ -127,13 +127,22 @@ class RenderedValuesTest {
           .isEqualTo("operator-token-sha256");
       for (String token :
           List.of(
-              "CLINICALOPS_SECURITY_SERVICE_TOKENS",
+              "CLINICALOPS_SECURITY_SERVICE_TOKEN_SHA256",
               "CLINICALOPS_SECURITY_OPERATOR_TOKEN_SHA256",
               "CLINICALOPS_SECURITY_OUTBOUND_TOKEN")) {
         assertThat(env.get(token).path("valueFrom").path("secretKeyRef").path("name").asText())
             .as(service + " " + token)
             .isEqualTo("clinical-ops-tokens");
       }
+      // Its own token, and the other services' only as digests.
+      assertThat(secretKey(env, "CLINICALOPS_SECURITY_OUTBOUND_TOKEN"))
+          .isEqualTo("token-" + service);
+      assertThat(secretKey(env, "CLINICALOPS_SECURITY_SERVICE_TOKEN_SHA256"))
+          .isEqualTo("service-token-sha256");
+      assertThat(env)
+          .as(service + " holds no other service's token")
+          .doesNotContainKeys(
+              "CLINICALOPS_SECURITY_SERVICE_TOKENS", "CLINICALOPS_SECURITY_APP_TOKENS");
       String db =
           service.equals("db-sentinel") ? "CLINICALOPS_DB_SENTINEL_PRIMARY" : "QUARKUS_DATASOURCE";
       for (String suffix : List.of("_JDBC_URL", "_USERNAME", "_PASSWORD")) {
@@ -146,13 +155,14 @@ class RenderedValuesTest {
           .doesNotContainIgnoringCase("token")
           .doesNotContainIgnoringCase("password");
     }
-    // The app's token is known only where the app may call: auth-guard and audit-keeper.
+    // The app's token is known (by its digest) only where the app may call: auth-guard and
+    // audit-keeper.
     for (String service : RenderedChart.SERVICES) {
-      JsonNode appTokens = env(chart, service).get("CLINICALOPS_SECURITY_APP_TOKENS");
+      JsonNode appTokens = env(chart, service).get("CLINICALOPS_SECURITY_APP_TOKEN_SHA256");
       if (service.equals("auth-guard") || service.equals("audit-keeper")) {
         assertThat(appTokens.path("valueFrom").path("secretKeyRef").path("key").asText())
             .as(service)
-            .isEqualTo("app-tokens");
+            .isEqualTo("app-token-sha256");
       } else {
         assertThat(appTokens).as(service).isNull();
       }
@@ -265,5 +275,23 @@ class RenderedValuesTest {
         .path("env")
         .forEach(e -> env.put(e.path("name").asText(), e));
     return env;
+  }
+
+  private static String secretKey(Map<String, JsonNode> env, String name) {
+    return env.get(name).path("valueFrom").path("secretKeyRef").path("key").asText();
+  }
+
+  /** A Secret of an earlier version, with one shared service token, still works. */
+  @Test
+  void perServiceFalseKeepsTheSharedTokenLayout() {
+    RenderedChart chart = RenderedChart.render("--set", "tokens.perService=false");
+    for (String service : RenderedChart.SERVICES) {
+      Map<String, JsonNode> env = env(chart, service);
+      assertThat(secretKey(env, "CLINICALOPS_SECURITY_OUTBOUND_TOKEN")).isEqualTo("outbound-token");
+      assertThat(secretKey(env, "CLINICALOPS_SECURITY_SERVICE_TOKENS")).isEqualTo("service-tokens");
+      assertThat(env).doesNotContainKey("CLINICALOPS_SECURITY_SERVICE_TOKEN_SHA256");
+    }
+    assertThat(secretKey(env(chart, "audit-keeper"), "CLINICALOPS_SECURITY_APP_TOKENS"))
+        .isEqualTo("app-tokens");
   }
 }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,6 +59,16 @@ class UpgradeKeepsLiveStateTest {
         .hasSize(48)
         .isNotEqualTo(serviceToken)
         .isNotEqualTo(decode(tokens.path("operator-tokens")));
+    // each service a token of its own, named by the service; the pods know them by their digests
+    List<String> digests = List.of(decode(tokens.path("service-token-sha256")).split(","));
+    for (String service : RenderedChart.SERVICES) {
+      String own = decode(tokens.path("token-" + service));
+      assertThat(own).matches(service.replace("-", "\\-") + "\\.[A-Za-z0-9]{40}");
+      assertThat(digests).contains(sha256Hex(own));
+    }
+    assertThat(digests).hasSize(6).contains(sha256Hex(serviceToken));
+    assertThat(decode(tokens.path("app-token-sha256")))
+        .isEqualTo(sha256Hex(decode(tokens.path("app-tokens"))));
     // nothing live: each render generates new tokens
     assertThat(
             decode(second.get("Secret", "clinical-ops-tokens").path("data").path("outbound-token")))
@@ -99,6 +110,33 @@ class UpgradeKeepsLiveStateTest {
     assertThat(decode(tokens.path("app-tokens"))).isEqualTo("the-apps-token");
     assertThat(decode(tokens.path("operator-token-sha256")))
         .isEqualTo(sha256Hex("operator-token-1"));
+    // The shared token of before stays accepted (the pipeline's now) next to the new per-service
+    // tokens, so pods of both versions understand each other during the rolling upgrade.
+    assertThat(decode(tokens.path("service-token-sha256")).split(","))
+        .hasSize(7)
+        .contains(sha256Hex("new-app-token"), sha256Hex("old-app-token"))
+        .contains(sha256Hex(decode(tokens.path("token-audit-keeper"))));
+  }
+
+  @Test
+  void upgradeKeepsTheLivePerServiceTokens() {
+    ObjectNode liveTokens = object("v1", "Secret", "clinical-ops-tokens");
+    liveTokens
+        .putObject("data")
+        .put("service-tokens", encode("pipeline.live-pipeline-token-0123"))
+        .put("outbound-token", encode("old-shared"))
+        .put("token-audit-keeper", encode("audit-keeper.live-audit-keeper-token"))
+        .put("operator-tokens", encode("operator-token-1"));
+    api.put(liveTokens);
+
+    JsonNode tokens = renderAgainstCluster().get("Secret", "clinical-ops-tokens").path("data");
+    assertThat(decode(tokens.path("token-audit-keeper")))
+        .isEqualTo("audit-keeper.live-audit-keeper-token");
+    assertThat(decode(tokens.path("token-error-watch"))).startsWith("error-watch.");
+    assertThat(decode(tokens.path("service-token-sha256")).split(","))
+        .contains(
+            sha256Hex("audit-keeper.live-audit-keeper-token"),
+            sha256Hex("pipeline.live-pipeline-token-0123"));
   }
 
   @Test

@@ -29,10 +29,11 @@ import org.jboss.logging.Logger;
  * repeats it — so items carry an idempotency key that the receiver checks (audit ids, incident
  * report ids).
  *
- * <p>An item the peer refuses for good (a 4xx other than 408 and 429: it will never be taken as it
- * is) goes to a dead-letter file with a WARN and a metric, and the items behind it go on. Any other
- * failure (the peer down, slow, or answering 5xx) keeps the item at the head and backs off,
- * doubling up to a cap.
+ * <p>An item the peer refuses for good (a 4xx other than 401, 408 and 429: it will never be taken
+ * as it is) goes to a dead-letter file with a WARN and a metric, and the items behind it go on. Any
+ * other failure (the peer down, slow, or answering 5xx) keeps the item at the head and backs off,
+ * doubling up to a cap. A 401 is not the item's fault but the token's (a rolling upgrade that
+ * changes tokens, a rotation half done): the items wait for it to be put right.
  */
 final class DurableOutbox<T> implements AutoCloseable {
 
@@ -194,7 +195,7 @@ final class DurableOutbox<T> implements AutoCloseable {
       deliverer.accept(item);
     } catch (RuntimeException e) {
       int status = statusOf(e);
-      if (status >= 400 && status < 500 && status != 408 && status != 429) {
+      if (refusedForGood(status)) {
         deadLetter(entry, "refused with HTTP " + status + ": " + e.getMessage());
         return true;
       }
@@ -216,6 +217,10 @@ final class DurableOutbox<T> implements AutoCloseable {
     backoff = config.initialBackoff();
     advance(entry.end());
     return true;
+  }
+
+  private static boolean refusedForGood(int status) {
+    return status >= 400 && status < 500 && status != 401 && status != 408 && status != 429;
   }
 
   private void deadLetter(SpoolFile.Entry entry, String reason) throws IOException {

@@ -166,9 +166,13 @@ class DurableOutboxTest {
     }
   }
 
+  /**
+   * A 401 says the token is wrong, not the item (a rolling upgrade to per-service tokens, where an
+   * old receiver does not know the new sender's token yet): the item waits, it is not lost.
+   */
   @Test
-  void timeoutsAndTooManyRequestsAreRetriedNotDeadLettered() throws IOException {
-    for (int status : new int[] {408, 429, 500}) {
+  void timeoutsTooManyRequestsAndUnknownTokensAreRetriedNotDeadLettered() throws IOException {
+    for (int status : new int[] {401, 408, 429, 500}) {
       List<String> received = new ArrayList<>();
       try (DurableOutbox<Item> outbox = open()) {
         outbox.add(new Item("x-" + status));

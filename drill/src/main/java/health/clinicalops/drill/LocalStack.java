@@ -22,7 +22,8 @@ final class LocalStack implements AutoCloseable {
   /** The clinical app's token: auth and audit events, rate-limit and block checks only. */
   static final String APP_TOKEN = "drill-app-token";
 
-  static final String SERVICE_TOKEN = "drill-service-token";
+  /** The pipeline's and the log shipper's token (role service), named "pipeline". */
+  static final String SERVICE_TOKEN = "pipeline.drill-pipeline-token";
   static final String OPERATOR_TOKEN = "drill-operator-token";
 
   /**
@@ -146,18 +147,28 @@ final class LocalStack implements AutoCloseable {
     return fresh;
   }
 
+  /** A service's own token, as the chart makes it: {@code <service>.<random>}. */
+  static String tokenOf(String service) {
+    return service + ".drill-token-of-" + service;
+  }
+
   /**
-   * Secrets, as the chart gives them to {@code name}'s pod from the tokens Secret: the operator
-   * token only as its SHA-256.
+   * Secrets, as the chart gives them to {@code name}'s pod from the tokens Secret: its own token,
+   * and everyone else's (the other services', the pipeline's, the app's, people's) only as SHA-256.
    */
   Map<String, String> secrets(String name) {
     Map<String, String> env = new HashMap<>();
     if (name.equals("auth-guard") || name.equals("audit-keeper")) {
-      env.put("CLINICALOPS_SECURITY_APP_TOKENS", APP_TOKEN);
+      env.put("CLINICALOPS_SECURITY_APP_TOKEN_SHA256", sha256Hex(APP_TOKEN));
     }
-    env.put("CLINICALOPS_SECURITY_SERVICE_TOKENS", SERVICE_TOKEN);
+    List<String> serviceDigests = new ArrayList<>();
+    serviceDigests.add(sha256Hex(SERVICE_TOKEN));
+    for (String service : SERVICES.keySet()) {
+      serviceDigests.add(sha256Hex(tokenOf(service)));
+    }
+    env.put("CLINICALOPS_SECURITY_SERVICE_TOKEN_SHA256", String.join(",", serviceDigests));
     env.put("CLINICALOPS_SECURITY_OPERATOR_TOKEN_SHA256", sha256Hex(OPERATOR_TOKEN));
-    env.put("CLINICALOPS_SECURITY_OUTBOUND_TOKEN", SERVICE_TOKEN);
+    env.put("CLINICALOPS_SECURITY_OUTBOUND_TOKEN", tokenOf(name));
     return env;
   }
 

@@ -24,6 +24,7 @@ final class LocalStack implements AutoCloseable {
 
   /** The pipeline's and the log shipper's token (role service), named "pipeline". */
   static final String SERVICE_TOKEN = "pipeline.drill-pipeline-token";
+
   static final String OPERATOR_TOKEN = "drill-operator-token";
 
   /**

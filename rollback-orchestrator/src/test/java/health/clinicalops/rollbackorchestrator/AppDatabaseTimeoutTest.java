@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import health.clinicalops.rollbackorchestrator.service.AppDatabase;
+import health.clinicalops.rollbackorchestrator.rollback.service.AppDatabase;
 import health.clinicalops.testing.EmbeddedPostgresServer;
 import health.clinicalops.testing.InjectPostgres;
 import io.quarkus.test.common.WithTestResource;

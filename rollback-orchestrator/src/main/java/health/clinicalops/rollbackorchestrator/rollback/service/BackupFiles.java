@@ -59,7 +59,7 @@ public class BackupFiles {
       for (Path file : files.toList()) {
         String name = file.getFileName().toString();
         if (Files.isRegularFile(file)
-            && AppDatabase.BACKUP_NAME.matcher(name).matches()
+            && DatabaseBackups.BACKUP_NAME.matcher(name).matches()
             && SIDECAR_SUFFIXES.stream().noneMatch(name::endsWith)) {
           dumps.add(new Dump(name, file, Files.getLastModifiedTime(file).toInstant()));
         }
@@ -80,13 +80,13 @@ public class BackupFiles {
    * Fails unless the backup directory has room for a dump of a database of {@code databaseBytes}
    * plus the configured margin: a procedure must not stop writes and then find it cannot back up.
    */
-  public void requireRoomFor(long databaseBytes) throws AppDatabase.DatabaseStepFailed {
+  public void requireRoomFor(long databaseBytes) throws DatabaseStepFailed {
     long needed = databaseBytes + settings.minFreeSpaceBytes();
     try {
       Files.createDirectories(directory);
       long usable = Files.getFileStore(directory).getUsableSpace();
       if (usable < needed) {
-        throw new AppDatabase.DatabaseStepFailed(
+        throw new DatabaseStepFailed(
             "not enough disk space for a backup in "
                 + directory
                 + ": "
@@ -98,7 +98,7 @@ public class BackupFiles {
                 + " bytes + backups.min-free-space-bytes)");
       }
     } catch (IOException e) {
-      throw new AppDatabase.DatabaseStepFailed(
+      throw new DatabaseStepFailed(
           "cannot check the free space of " + directory + ": " + e.getMessage());
     }
   }

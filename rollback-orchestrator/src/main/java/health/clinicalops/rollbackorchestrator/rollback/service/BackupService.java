@@ -24,6 +24,7 @@ import java.util.Set;
 public class BackupService {
 
   private final AppDatabase database;
+  private final DatabaseBackups backups;
   private final BackupFiles files;
   private final OrchestratorConfig.Backups settings;
   private final AuditTrail audit;
@@ -31,11 +32,13 @@ public class BackupService {
 
   BackupService(
       AppDatabase database,
+      DatabaseBackups backups,
       BackupFiles files,
       OrchestratorConfig config,
       AuditTrail audit,
       Clock clock) {
     this.database = database;
+    this.backups = backups;
     this.files = files;
     this.settings = config.databaseRollback().backups();
     this.audit = audit;
@@ -46,7 +49,7 @@ public class BackupService {
     if (!database.isConfigured()) {
       throw ProblemException.conflict("the app database is not configured");
     }
-    if (database.backupExists(request.name())) {
+    if (backups.backupExists(request.name())) {
       throw ProblemException.conflict("a backup named " + request.name() + " exists");
     }
     if (!actor.person()) {
@@ -62,7 +65,7 @@ public class BackupService {
     }
     try {
       files.requireRoomFor(database.databaseSize());
-      AppDatabase.Backup backup = database.backup(request.name());
+      DatabaseBackups.Backup backup = backups.backup(request.name());
       audit.record(
           actor.name(),
           "database.backup-taken",
@@ -70,7 +73,7 @@ public class BackupService {
       applyRetention(actor);
       return new BackupView(
           backup.name(), backup.path().toString(), backup.size(), backup.rowCounts());
-    } catch (AppDatabase.DatabaseStepFailed e) {
+    } catch (DatabaseStepFailed e) {
       throw ProblemException.unavailable(e.getMessage(), Duration.ofSeconds(30));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -48,6 +48,8 @@ public class RollbackRunner {
   private final ReleaseHistory history;
   private final DeploymentRollout rollout;
   private final AppDatabase database;
+  private final DatabaseBackups backups;
+  private final PointInTimeRestore pointInTimeRestore;
   private final BackupFiles backupFiles;
   private final MaintenanceService maintenance;
   private final RunbookJournal journal;
@@ -69,6 +71,8 @@ public class RollbackRunner {
       ReleaseHistory history,
       DeploymentRollout rollout,
       AppDatabase database,
+      DatabaseBackups backups,
+      PointInTimeRestore pointInTimeRestore,
       BackupFiles backupFiles,
       MaintenanceService maintenance,
       RunbookJournal journal,
@@ -79,6 +83,8 @@ public class RollbackRunner {
     this.history = history;
     this.rollout = rollout;
     this.database = database;
+    this.backups = backups;
+    this.pointInTimeRestore = pointInTimeRestore;
     this.backupFiles = backupFiles;
     this.maintenance = maintenance;
     this.journal = journal;
@@ -200,7 +206,7 @@ public class RollbackRunner {
       Outcome outcome;
       try {
         outcome = execute(s);
-      } catch (StepFailed | DeploymentRollout.RolloutFailed | AppDatabase.DatabaseStepFailed e) {
+      } catch (StepFailed | DeploymentRollout.RolloutFailed | DatabaseStepFailed e) {
         fail(s, e.getMessage());
         return;
       } catch (RuntimeException e) {
@@ -239,10 +245,7 @@ public class RollbackRunner {
   }
 
   private Outcome execute(Snapshot s)
-      throws StepFailed,
-          DeploymentRollout.RolloutFailed,
-          AppDatabase.DatabaseStepFailed,
-          InterruptedException {
+      throws StepFailed, DeploymentRollout.RolloutFailed, DatabaseStepFailed, InterruptedException {
     return switch (s.step()) {
       case MAINTENANCE_ON -> {
         // The BACKUP step needs room; find out before the app's traffic is stopped.
@@ -253,7 +256,7 @@ public class RollbackRunner {
       }
       case BACKUP -> {
         String name = "rollback_" + s.id() + "_" + Instant.now(clock).getEpochSecond() + ".dump";
-        AppDatabase.Backup backup = database.backup(name);
+        DatabaseBackups.Backup backup = backups.backup(name);
         Map<String, Object> changes = new HashMap<>();
         changes.put("backupPath", backup.path().toString());
         changes.put("backupSize", backup.size());
@@ -270,9 +273,9 @@ public class RollbackRunner {
       case RESTORE -> {
         if (config.databaseRollback().restoreMethod()
             == OrchestratorConfig.RestoreMethod.HTTP_HOOK) {
-          yield Outcome.of(database.restoreToPointInTime(s.restorePointInTime(), s.id()));
+          yield Outcome.of(pointInTimeRestore.restore(s.restorePointInTime(), s.id()));
         }
-        yield Outcome.of(database.restoreFromBackup(s.restoreBackup()));
+        yield Outcome.of(backups.restoreFromBackup(s.restoreBackup()));
       }
       case DEPLOY -> {
         ReleaseHistory.History h =
@@ -319,11 +322,11 @@ public class RollbackRunner {
     };
   }
 
-  private Outcome verifyData(Snapshot s) throws StepFailed, AppDatabase.DatabaseStepFailed {
+  private Outcome verifyData(Snapshot s) throws StepFailed, DatabaseStepFailed {
     Map<String, Long> after = database.rowCounts();
     Map<String, Long> before = fromJson(s.rowCountsBefore());
     Map<String, Long> source =
-        s.restoreBackup() == null ? Map.of() : database.recordedCounts(s.restoreBackup());
+        s.restoreBackup() == null ? Map.of() : backups.recordedCounts(s.restoreBackup());
     List<String> problems = new java.util.ArrayList<>();
     List<String> notes = new java.util.ArrayList<>();
     OrchestratorConfig.DatabaseRollback c = config.databaseRollback();

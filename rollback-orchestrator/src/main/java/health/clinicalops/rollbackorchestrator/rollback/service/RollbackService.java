@@ -48,6 +48,7 @@ public class RollbackService {
 
   private final ReleaseHistory history;
   private final AppDatabase database;
+  private final DatabaseBackups backups;
   private final RollbackRunner runner;
   private final RunbookJournal journal;
   private final AuditTrail audit;
@@ -59,6 +60,7 @@ public class RollbackService {
   RollbackService(
       ReleaseHistory history,
       AppDatabase database,
+      DatabaseBackups backups,
       RollbackRunner runner,
       RunbookJournal journal,
       AuditTrail audit,
@@ -68,6 +70,7 @@ public class RollbackService {
       Clock clock) {
     this.history = history;
     this.database = database;
+    this.backups = backups;
     this.runner = runner;
     this.journal = journal;
     this.audit = audit;
@@ -421,7 +424,7 @@ public class RollbackService {
     } else if (config.rollback().schemaVersionQuery().isPresent()) {
       try {
         databaseVersion = database.schemaVersion();
-      } catch (AppDatabase.DatabaseStepFailed e) {
+      } catch (DatabaseStepFailed e) {
         throw ProblemException.unavailable(e.getMessage(), Duration.ofSeconds(10));
       }
       source = "schema-version-query";
@@ -467,10 +470,10 @@ public class RollbackService {
       }
     } else {
       if (restore.backup() == null
-          || !AppDatabase.BACKUP_NAME.matcher(restore.backup()).matches()) {
+          || !DatabaseBackups.BACKUP_NAME.matcher(restore.backup()).matches()) {
         throw ProblemException.badRequest("database.backup must name a pre-deploy backup");
       }
-      if (!database.backupExists(restore.backup())) {
+      if (!backups.backupExists(restore.backup())) {
         throw ProblemException.notFound("no backup named " + restore.backup());
       }
     }

@@ -92,7 +92,7 @@ class BackupFilesTest {
     long free = Files.getFileStore(directory).getUsableSpace();
     files(20, Duration.ofDays(30), 0).requireRoomFor(1024);
     assertThatThrownBy(() -> files(20, Duration.ofDays(30), free).requireRoomFor(free))
-        .isInstanceOf(AppDatabase.DatabaseStepFailed.class)
+        .isInstanceOf(DatabaseStepFailed.class)
         .hasMessageContaining("not enough disk space for a backup");
   }
 }

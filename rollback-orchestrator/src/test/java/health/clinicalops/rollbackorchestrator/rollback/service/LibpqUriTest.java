@@ -13,7 +13,7 @@ class LibpqUriTest {
   void aPlainUrlKeepsHostPortAndDatabase() throws Exception {
     assertEquals(
         "postgresql://app@db.example:5432/clinical",
-        AppDatabase.libpqUri("jdbc:postgresql://db.example:5432/clinical", Optional.of("app")));
+        PgTools.libpqUri("jdbc:postgresql://db.example:5432/clinical", Optional.of("app")));
   }
 
   @Test
@@ -21,7 +21,7 @@ class LibpqUriTest {
     assertEquals(
         "postgresql://app@db.example:5432/clinical?sslmode=require"
             + "&sslrootcert=%2Fetc%2Fssl%2Fca.pem&application_name=rollback",
-        AppDatabase.libpqUri(
+        PgTools.libpqUri(
             "jdbc:postgresql://db.example:5432/clinical?sslmode=require"
                 + "&sslrootcert=%2Fetc%2Fssl%2Fca.pem&application_name=rollback",
             Optional.of("app")));
@@ -32,7 +32,7 @@ class LibpqUriTest {
     assertEquals(
         "postgresql://db-a:5432,db-b:5432/clinical?application_name=rollback-orchestrator"
             + "&connect_timeout=10&sslmode=verify-full&target_session_attrs=read-write",
-        AppDatabase.libpqUri(
+        PgTools.libpqUri(
             "jdbc:postgresql://db-a:5432,db-b:5432/clinical?ApplicationName=rollback-orchestrator"
                 + "&connectTimeout=10&socketTimeout=30&ssl=true&sslfactory=org.x.Factory"
                 + "&targetServerType=primary&password=secret",
@@ -43,7 +43,7 @@ class LibpqUriTest {
   void aUserNameIsEncodedAndAnExplicitSslModeWinsOverSsl() throws Exception {
     assertEquals(
         "postgresql://app%40tenant@db.example/clinical?sslmode=verify-ca",
-        AppDatabase.libpqUri(
+        PgTools.libpqUri(
             "jdbc:postgresql://db.example/clinical?ssl=true&sslmode=verify-ca",
             Optional.of("app@tenant")));
   }
@@ -51,7 +51,7 @@ class LibpqUriTest {
   @Test
   void anythingButAPostgresqlUrlIsRefused() {
     assertThrows(
-        AppDatabase.DatabaseStepFailed.class,
-        () -> AppDatabase.libpqUri("jdbc:mysql://db/clinical", Optional.empty()));
+        DatabaseStepFailed.class,
+        () -> PgTools.libpqUri("jdbc:mysql://db/clinical", Optional.empty()));
   }
 }

@@ -39,12 +39,12 @@ class RestoreListTest {
   @Test
   void theAuditTrailAndItsSchemaAreLeftOutEverythingElseIsRestored() {
     var preserved =
-        new AppDatabase.PreservedObjects(
+        new RestoreFilter.PreservedObjects(
             Set.of("AuditLog"),
             Set.of("AuditLog_pkey", "AuditLog_action_idx", "AuditLog_id_seq"),
             Set.of("audit_keeper"));
     List<String> entries =
-        AppDatabase.restoreList(TOC, preserved).stream().filter(l -> !l.startsWith(";")).toList();
+        RestoreFilter.restoreList(TOC, preserved).stream().filter(l -> !l.startsWith(";")).toList();
     assertEquals(
         List.of(
             "217; 1259 16395 TABLE public ClinicalNote clinicalops",
@@ -60,14 +60,14 @@ class RestoreListTest {
 
   @Test
   void anOwnerNamedLikeAPreservedSchemaDoesNotHideItsObjects() {
-    var preserved = new AppDatabase.PreservedObjects(Set.of(), Set.of(), Set.of("audit_keeper"));
+    var preserved = new RestoreFilter.PreservedObjects(Set.of(), Set.of(), Set.of("audit_keeper"));
     String toc = "217; 1259 16395 TABLE public ClinicalNote audit_keeper\n";
-    assertEquals(List.of(toc.strip()), AppDatabase.restoreList(toc, preserved));
+    assertEquals(List.of(toc.strip()), RestoreFilter.restoreList(toc, preserved));
   }
 
   @Test
   void withNothingPreservedTheWholeArchiveIsRestored() {
-    var preserved = new AppDatabase.PreservedObjects(Set.of(), Set.of(), Set.of());
-    assertEquals(TOC.lines().toList(), AppDatabase.restoreList(TOC, preserved));
+    var preserved = new RestoreFilter.PreservedObjects(Set.of(), Set.of(), Set.of());
+    assertEquals(TOC.lines().toList(), RestoreFilter.restoreList(TOC, preserved));
   }
 }

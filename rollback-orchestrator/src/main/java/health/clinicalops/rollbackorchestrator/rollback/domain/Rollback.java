@@ -97,28 +97,36 @@ public class Rollback extends PanacheEntityBase {
   public Instant finishedAt;
 
   /**
-   * Rollbacks of {@code deployment} since {@code since} that count for the cooldown, leaving out
-   * {@code exceptId} (the one being approved).
+   * When the rollbacks of {@code deployment} created after {@code since} that count for the
+   * cooldown (not dry runs, not rejected) were created, leaving out {@code exceptId} (the one being
+   * approved).
    */
-  public static long countRecent(
+  public static List<Instant> createdAfterForCooldown(
       String namespace, String deployment, Instant since, long exceptId) {
-    return count(
-        "namespace = ?1 and deployment = ?2 and createdAt > ?3 and dryRun = false"
-            + " and status <> ?4 and id <> ?5",
-        namespace,
-        deployment,
-        since,
-        RollbackStatus.REJECTED,
-        exceptId);
+    return getEntityManager()
+        .createQuery(
+            "select createdAt from Rollback where namespace = ?1 and deployment = ?2"
+                + " and createdAt > ?3 and dryRun = false and status <> ?4 and id <> ?5",
+            Instant.class)
+        .setParameter(1, namespace)
+        .setParameter(2, deployment)
+        .setParameter(3, since)
+        .setParameter(4, RollbackStatus.REJECTED)
+        .setParameter(5, exceptId)
+        .getResultList();
   }
 
-  /** Automatic (service-requested) rollbacks since {@code since}, for the hourly limit. */
-  public static long countAutomaticSince(Instant since, long exceptId) {
-    return count(
-        "automatic = true and createdAt > ?1 and dryRun = false and status <> ?2 and id <> ?3",
-        since,
-        RollbackStatus.REJECTED,
-        exceptId);
+  /** When the automatic (service-requested) rollbacks created after {@code since} were created. */
+  public static List<Instant> automaticCreatedAfter(Instant since, long exceptId) {
+    return getEntityManager()
+        .createQuery(
+            "select createdAt from Rollback where automatic = true and createdAt > ?1"
+                + " and dryRun = false and status <> ?2 and id <> ?3",
+            Instant.class)
+        .setParameter(1, since)
+        .setParameter(2, RollbackStatus.REJECTED)
+        .setParameter(3, exceptId)
+        .getResultList();
   }
 
   /**

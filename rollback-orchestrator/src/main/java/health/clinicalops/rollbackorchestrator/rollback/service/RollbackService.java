@@ -56,6 +56,7 @@ public class RollbackService {
   private final KubernetesClient client;
   private final ObjectMapper mapper;
   private final Clock clock;
+  private final RollbackGuardrails guardrails;
 
   RollbackService(
       ReleaseHistory history,
@@ -78,6 +79,9 @@ public class RollbackService {
     this.client = client;
     this.mapper = mapper;
     this.clock = clock;
+    this.guardrails =
+        new RollbackGuardrails(
+            config.rollback().cooldown(), config.rollback().maxAutomaticPerHour());
   }
 
   public String namespace() {
@@ -240,16 +244,9 @@ public class RollbackService {
     requireAwaitingApproval(plan);
     List<String> notes = new java.util.ArrayList<>();
     ReleaseHistory.History releases = releasesOf(plan.namespace, plan.deployment);
-    if (releases.currentRevision() != plan.fromRevision) {
-      throw ProblemException.conflict(
-          "Deployment "
-              + plan.deployment
-              + " is at revision "
-              + releases.currentRevision()
-              + " now, not "
-              + plan.fromRevision
-              + " as when this rollback was planned: reject it and ask again");
-    }
+    refuseUnless(
+        RollbackGuardrails.stillAtPlannedRevision(
+            plan.deployment, releases.currentRevision(), plan.fromRevision));
     Release target =
         releases
             .release(plan.toRevision)
@@ -378,41 +375,14 @@ public class RollbackService {
   }
 
   private static Release chooseTarget(ReleaseHistory.History releases, Long toRevision) {
-    long current = releases.currentRevision();
-    Optional<Release> oldestStable = releases.oldestStable();
-    Release target;
-    if (toRevision != null) {
-      target =
-          releases
-              .release(toRevision)
-              .orElseThrow(
-                  () -> ProblemException.notFound("no release with revision " + toRevision));
-      if (toRevision >= current) {
-        throw ProblemException.conflict(
-            "revision " + toRevision + " is not older than the current revision " + current);
-      }
-    } else {
-      target =
-          releases
-              .lastStableBefore(current)
-              .or(() -> oldestStable.isEmpty() ? releases.previous(current) : Optional.empty())
-              .orElseThrow(
-                  () ->
-                      ProblemException.conflict(
-                          "no stable release before revision "
-                              + current
-                              + " to roll back to (mark one with the clinical-ops/stable"
-                              + " annotation)"));
+    RollbackGuardrails.TargetChoice choice = RollbackGuardrails.chooseTarget(releases, toRevision);
+    if (choice instanceof RollbackGuardrails.TargetChoice.Unknown unknown) {
+      throw ProblemException.notFound(unknown.reason());
     }
-    if (oldestStable.isPresent() && target.revision() < oldestStable.get().revision()) {
-      throw ProblemException.conflict(
-          "revision "
-              + target.revision()
-              + " is older than the oldest stable release "
-              + oldestStable.get().revision()
-              + ": a rollback never goes past it");
+    if (choice instanceof RollbackGuardrails.TargetChoice.Refused refused) {
+      throw ProblemException.conflict(refused.reason());
     }
-    return target;
+    return ((RollbackGuardrails.TargetChoice.Chosen) choice).release();
   }
 
   private void checkSchemaVersion(Release current, Release target, List<String> notes) {
@@ -432,30 +402,10 @@ public class RollbackService {
       databaseVersion = current.schemaVersion();
       source = "the current release's " + Release.SCHEMA_VERSION_ANNOTATION;
     }
-    if (databaseVersion.isPresent()
-        && target.schemaVersion().isPresent()
-        && !databaseVersion.get().equals(target.schemaVersion().get())) {
-      throw ProblemException.conflict(
-          "revision "
-              + target.revision()
-              + " expects schema version "
-              + target.schemaVersion().get()
-              + " but the database has "
-              + databaseVersion.get()
-              + " ("
-              + source
-              + "): a code-only rollback would break it; use the database procedure"
-              + " (give \"database\" in the request)");
-    }
-    if (databaseVersion.isEmpty() || target.schemaVersion().isEmpty()) {
-      notes.add(
-          "schema version not compared: database "
-              + databaseVersion.orElse("unknown")
-              + ", target "
-              + target.schemaVersion().orElse("unknown"));
-    } else {
-      notes.add("schema version " + databaseVersion.get() + " matches (" + source + ")");
-    }
+    RollbackGuardrails.SchemaCheck check =
+        RollbackGuardrails.schemaVersion(databaseVersion, source, target);
+    refuseUnless(check.verdict());
+    notes.add(check.note());
   }
 
   private void checkDatabaseRequest(RollbackRequest.DatabaseRestore restore) {
@@ -513,23 +463,25 @@ public class RollbackService {
   }
 
   private void checkCooldown(String namespace, String deployment, Instant now, long exceptId) {
-    Duration cooldown = config.rollback().cooldown();
-    if (Rollback.countRecent(namespace, deployment, now.minus(cooldown), exceptId) > 0) {
-      throw ProblemException.conflict(
-          "Deployment "
-              + deployment
-              + " was rolled back less than "
-              + cooldown
-              + " ago (cooldown)");
-    }
+    List<Instant> recent =
+        Rollback.createdAfterForCooldown(
+            namespace, deployment, guardrails.cooldownStart(now), exceptId);
+    refuseUnless(guardrails.cooldown(deployment, recent, now));
   }
 
   private void checkHourlyLimit(Instant now, long exceptId) {
-    int max = config.rollback().maxAutomaticPerHour();
-    if (Rollback.countAutomaticSince(now.minus(Duration.ofHours(1)), exceptId) >= max) {
-      throw ProblemException.conflict(
-          "already " + max + " automatic rollbacks in the last hour: a person must decide");
-    }
+    List<Instant> automatic =
+        Rollback.automaticCreatedAfter(guardrails.hourlyLimitStart(now), exceptId);
+    refuseUnless(guardrails.hourlyLimit(automatic, now));
+  }
+
+  private static void refuseUnless(RollbackGuardrails.Verdict verdict) {
+    verdict
+        .refusal()
+        .ifPresent(
+            reason -> {
+              throw ProblemException.conflict(reason);
+            });
   }
 
   RollbackView view(Rollback r) {

@@ -13,6 +13,8 @@ import health.clinicalops.rollbackorchestrator.incident.domain.Incident;
 import health.clinicalops.rollbackorchestrator.incident.domain.IncidentStep;
 import health.clinicalops.rollbackorchestrator.incident.domain.StepKind;
 import health.clinicalops.rollbackorchestrator.incident.service.IncidentEvidence;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import jakarta.validation.Valid;
@@ -20,6 +22,7 @@ import jakarta.validation.constraints.NotNull;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -91,84 +94,74 @@ public class PostIncidentReportService {
     return Incident.<Incident>findByIdOptional(id).map(this::render);
   }
 
-  private String render(Incident incident) {
-    Instant now = Instant.now(clock);
-    List<IncidentStep> timeline = IncidentStep.timelineOf(incident.id);
-    Postmortem postmortem = Postmortem.findById(incident.id);
-    StringBuilder md = new StringBuilder();
-    md.append("# Post-incident report: incident ")
-        .append(incident.id)
-        .append("\n\n## Summary\n\n")
-        .append("| | |\n|---|---|\n")
-        .append("| Title | ")
-        .append(cell(incident.title))
-        .append(" |\n| Severity | ")
-        .append(incident.severity)
-        .append(" |\n| Runbook | ")
-        .append(cell(incident.runbook))
-        .append(" |\n| Status | ")
-        .append(incident.status)
-        .append(" |\n| Reported by | ")
-        .append(cell(incident.source))
-        .append(" |\n| Opened | ")
-        .append(incident.openedAt)
-        .append(" |\n| Acknowledged | ")
-        .append(
-            incident.acknowledgedAt == null
-                ? "—"
-                : incident.acknowledgedAt + " by " + cell(incident.acknowledgedBy))
-        .append(" |\n| Resolved | ")
-        .append(
-            incident.resolvedAt == null
-                ? "not yet"
-                : incident.resolvedAt + " by " + cell(incident.resolvedBy))
-        .append(" |\n| Suspected data breach | ")
-        .append(incident.breachSuspected ? "yes" : "no")
-        .append(" |\n");
-    if (incident.publicMessage != null) {
-      md.append("| Public message | ").append(cell(incident.publicMessage)).append(" |\n");
-    }
-
-    md.append("\n## Timeline\n\n| time | after opening | step | by | person or system | detail |\n")
-        .append("|---|---|---|---|---|---|\n");
-    for (IncidentStep step : timeline) {
-      md.append("| ")
-          .append(step.at)
-          .append(" | ")
-          .append(human(Duration.between(incident.openedAt, step.at)))
-          .append(" | ")
-          .append(cell(step.action))
-          .append(" | ")
-          .append(cell(step.actor))
-          .append(" | ")
-          .append(step.kind == StepKind.MANUAL ? "person" : "system")
-          .append(" | ")
-          .append(cell(step.detail == null ? "" : step.detail))
-          .append(" |\n");
-    }
-
-    appendTimes(md, incident, timeline, now);
-
-    md.append("\n## Root cause\n\n")
-        .append(
-            postmortem == null || postmortem.rootCause == null || postmortem.rootCause.isBlank()
-                ? "_Not written yet: `PUT /api/v1/incidents/" + incident.id + "/postmortem`._"
-                : postmortem.rootCause.strip())
-        .append("\n\n## Follow-ups\n\n");
-    List<String> followUps = postmortem == null ? List.of() : followUps(postmortem);
-    if (followUps.isEmpty()) {
-      md.append("_None recorded yet._\n");
-    } else {
-      followUps.forEach(f -> md.append("- [ ] ").append(listItem(f)).append('\n'));
-    }
-    if (Runbooks.AUDIT_LOG_FAILURE.equals(incident.runbook)) {
-      appendComplianceExport(md, incident);
-    }
-    return md.toString();
+  /** The report's template (src/main/resources/templates/PostIncidentReportService/report.md). */
+  @CheckedTemplate
+  static class Templates {
+    static native TemplateInstance report(
+        Incident incident,
+        List<TimelineRow> timeline,
+        ResponseTimes times,
+        String rootCause,
+        List<String> followUps,
+        ComplianceExport compliance);
   }
 
-  private void appendTimes(
-      StringBuilder md, Incident incident, List<IncidentStep> timeline, Instant now) {
+  /** A timeline entry as the report shows it. */
+  record TimelineRow(
+      Instant at, String afterOpening, String action, String actor, String by, String detail) {}
+
+  /** A timed step of the runbook with its budget and the running total, in minutes. */
+  record BudgetRow(int number, String name, long budgetMinutes, long cumulativeMinutes) {}
+
+  /**
+   * A measured time: what was measured, how long it took and, when there is a budget to compare
+   * with ({@code budgetLabel} not null), the budget and the verdict.
+   */
+  record Measure(String measure, String took, String budgetLabel, String verdict) {}
+
+  /** The runbook's step budgets and the incident's times against them. */
+  record ResponseTimes(String runbook, List<BudgetRow> budget, List<Measure> measures) {}
+
+  /** The compliance export of an audit-log failure, as audit-keeper reported it. */
+  record ComplianceExport(
+      Instant failingSince,
+      String restored,
+      String cause,
+      String spooledAtOpening,
+      String replayed,
+      String lost) {}
+
+  private String render(Incident incident) {
+    Instant now = Instant.now(clock);
+    List<IncidentStep> steps = IncidentStep.timelineOf(incident.id);
+    Postmortem postmortem = Postmortem.findById(incident.id);
+    List<TimelineRow> timeline =
+        steps.stream()
+            .map(
+                step ->
+                    new TimelineRow(
+                        step.at,
+                        human(Duration.between(incident.openedAt, step.at)),
+                        step.action,
+                        step.actor,
+                        step.kind == StepKind.MANUAL ? "person" : "system",
+                        step.detail == null ? "" : step.detail))
+            .toList();
+    String rootCause =
+        postmortem == null || postmortem.rootCause == null || postmortem.rootCause.isBlank()
+            ? null
+            : postmortem.rootCause.strip();
+    return Templates.report(
+            incident,
+            timeline,
+            responseTimes(incident, steps, now),
+            rootCause,
+            postmortem == null ? List.of() : followUps(postmortem),
+            Runbooks.AUDIT_LOG_FAILURE.equals(incident.runbook) ? complianceExport(incident) : null)
+        .render();
+  }
+
+  private ResponseTimes responseTimes(Incident incident, List<IncidentStep> timeline, Instant now) {
     List<RunbookBudgets.Step> budget = RunbookBudgets.of(incident.runbook);
     Duration total = RunbookBudgets.total(incident.runbook);
     Instant start =
@@ -189,90 +182,76 @@ public class PostIncidentReportService {
             .filter(s -> incident.resolvedAt == null || !s.at.isAfter(incident.resolvedAt))
             .reduce((a, b) -> b);
 
-    md.append("\n## Response times against the runbook\n\n");
-    if (budget.isEmpty()) {
-      md.append("The runbook `")
-          .append(cell(incident.runbook))
-          .append("` gives its steps no time budget.\n\n");
-    } else {
-      md.append("The runbook's timed steps, as a person would run them by hand:\n\n")
-          .append("| step | budget | cumulative |\n|---|---|---|\n");
-      Duration cumulative = Duration.ZERO;
-      for (RunbookBudgets.Step step : budget) {
-        cumulative = cumulative.plus(step.budget());
-        md.append("| ")
-            .append(step.number())
-            .append(". ")
-            .append(step.name())
-            .append(" | ")
-            .append(step.budget().toMinutes())
-            .append(" min | ")
-            .append(cumulative.toMinutes())
-            .append(" min |\n");
-      }
-      md.append('\n');
+    List<BudgetRow> budgetRows = new ArrayList<>();
+    Duration cumulative = Duration.ZERO;
+    for (RunbookBudgets.Step step : budget) {
+      cumulative = cumulative.plus(step.budget());
+      budgetRows.add(
+          new BudgetRow(
+              step.number(), step.name(), step.budget().toMinutes(), cumulative.toMinutes()));
     }
-    md.append("| measure | took | runbook budget | verdict |\n|---|---|---|---|\n");
-    Duration detect = Duration.between(start, incident.openedAt);
-    md.append("| Time to detect (first signal → incident opened) | ")
-        .append(human(detect))
-        .append(" | — | — |\n");
+    String allSteps = budget.isEmpty() ? "—" : "all timed steps (" + total.toMinutes() + " min)";
+    Duration allBudget = budget.isEmpty() ? null : total;
+
+    List<Measure> measures = new ArrayList<>();
+    measures.add(
+        new Measure(
+            "Time to detect (first signal → incident opened)",
+            human(Duration.between(start, incident.openedAt)),
+            "—",
+            "—"));
     if (first.isPresent()) {
-      Duration took = Duration.between(incident.openedAt, first.get().at);
-      row(
-          md,
-          "Time to first response (`" + first.get().action + "`)",
-          took,
-          budget.isEmpty() ? null : budget.get(0).budget(),
-          budget.isEmpty() ? "—" : budget.get(0).label());
+      measures.add(
+          measure(
+              "Time to first response (`" + first.get().action + "`)",
+              Duration.between(incident.openedAt, first.get().at),
+              budget.isEmpty() ? null : budget.get(0).budget(),
+              budget.isEmpty() ? "—" : budget.get(0).label()));
     } else {
-      md.append("| Time to first response | no response step recorded | | |\n");
+      measures.add(new Measure("Time to first response", "no response step recorded", null, null));
     }
     if (lastAutomated.isPresent()) {
-      Duration took = Duration.between(incident.openedAt, lastAutomated.get().at);
-      row(
-          md,
-          "Time to mitigate (last automated step `" + lastAutomated.get().action + "`)",
-          took,
-          budget.isEmpty() ? null : total,
-          budget.isEmpty() ? "—" : "all timed steps (" + total.toMinutes() + " min)");
+      measures.add(
+          measure(
+              "Time to mitigate (last automated step `" + lastAutomated.get().action + "`)",
+              Duration.between(incident.openedAt, lastAutomated.get().at),
+              allBudget,
+              allSteps));
     } else {
-      md.append("| Time to mitigate | no automated step recorded | | |\n");
+      measures.add(new Measure("Time to mitigate", "no automated step recorded", null, null));
     }
     if (incident.resolvedAt != null) {
-      row(
-          md,
-          "Time to resolve",
-          Duration.between(incident.openedAt, incident.resolvedAt),
-          budget.isEmpty() ? null : total,
-          budget.isEmpty() ? "—" : "all timed steps (" + total.toMinutes() + " min)");
+      measures.add(
+          measure(
+              "Time to resolve",
+              Duration.between(incident.openedAt, incident.resolvedAt),
+              allBudget,
+              allSteps));
     } else {
-      md.append("| Time to resolve | open for ")
-          .append(human(Duration.between(incident.openedAt, now)))
-          .append(" so far | | |\n");
+      measures.add(
+          new Measure(
+              "Time to resolve",
+              "open for " + human(Duration.between(incident.openedAt, now)) + " so far",
+              null,
+              null));
     }
+    return new ResponseTimes(incident.runbook, budgetRows, measures);
   }
 
-  private static void row(
-      StringBuilder md, String measure, Duration took, Duration budget, String budgetLabel) {
-    md.append("| ")
-        .append(cell(measure))
-        .append(" | ")
-        .append(human(took))
-        .append(" | ")
-        .append(budgetLabel)
-        .append(" | ");
+  private static Measure measure(
+      String measure, Duration took, Duration budget, String budgetLabel) {
+    String verdict;
     if (budget == null) {
-      md.append("—");
+      verdict = "—";
     } else if (took.compareTo(budget) <= 0) {
-      md.append("within budget");
+      verdict = "within budget";
     } else {
-      md.append("over budget by ").append(human(took.minus(budget)));
+      verdict = "over budget by " + human(took.minus(budget));
     }
-    md.append(" |\n");
+    return new Measure(measure, human(took), budgetLabel, verdict);
   }
 
-  private void appendComplianceExport(StringBuilder md, Incident incident) {
+  private ComplianceExport complianceExport(Incident incident) {
     Optional<AuditFailureEvidence> reported =
         evidence
             .read(incident.evidence)
@@ -280,30 +259,17 @@ public class PostIncidentReportService {
             .map(AuditFailureEvidence.class::cast);
     Long spooledAtOpening = reported.map(AuditFailureEvidence::spoolDepth).orElse(null);
     Long replayed = reported.map(AuditFailureEvidence::spooledEvents).orElse(null);
-    String cause = reported.map(AuditFailureEvidence::cause).orElse("not reported");
-    md.append("\n## Compliance export (audit log failure)\n\n")
-        .append("For the compliance officer (runbook: \"Report to compliance officer\"). Counts as")
-        .append(" audit-keeper reported them in the incident's evidence.\n\n")
-        .append("| | |\n|---|---|\n")
-        .append("| Audit writes failing since | ")
-        .append(incident.openedAt)
-        .append(" |\n| Audit writes restored | ")
-        .append(incident.resolvedAt == null ? "not yet" : incident.resolvedAt.toString())
-        .append(" |\n| Cause | ")
-        .append(cell(cause))
-        .append(" |\n| Events in the spool when the incident opened | ")
-        .append(spooledAtOpening == null ? "not reported" : spooledAtOpening)
-        .append(" |\n| Spooled events replayed into \"AuditLog\" | ")
-        .append(
-            replayed == null
-                ? (incident.resolvedAt == null ? "spool not drained yet" : "not reported")
-                : replayed)
-        .append(" |\n| Events lost | ")
-        .append(
-            replayed == null
-                ? "unknown until the spool is drained"
-                : "none reported (every spooled event was replayed in order)")
-        .append(" |\n");
+    return new ComplianceExport(
+        incident.openedAt,
+        incident.resolvedAt == null ? "not yet" : incident.resolvedAt.toString(),
+        reported.map(AuditFailureEvidence::cause).orElse("not reported"),
+        spooledAtOpening == null ? "not reported" : spooledAtOpening.toString(),
+        replayed == null
+            ? (incident.resolvedAt == null ? "spool not drained yet" : "not reported")
+            : replayed.toString(),
+        replayed == null
+            ? "unknown until the spool is drained"
+            : "none reported (every spooled event was replayed in order)");
   }
 
   private List<String> followUps(Postmortem postmortem) {
@@ -322,25 +288,6 @@ public class PostIncidentReportService {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  /**
-   * A value inside a Markdown table cell: HTML in it is shown as text, not rendered (titles and
-   * evidence come from callers), a pipe stays inside the cell, line breaks become {@code <br>}.
-   */
-  private static String cell(String text) {
-    return text == null
-        ? ""
-        : escapeHtml(text).replace("|", "\\|").replace("\r", "").replace("\n", "<br>");
-  }
-
-  /** A line of text for a Markdown list item: HTML shown as text, on one line. */
-  private static String listItem(String text) {
-    return escapeHtml(text.strip()).replace("\r", "").replace("\n", " ");
-  }
-
-  private static String escapeHtml(String text) {
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
   }
 
   /** "0.3 s", "2 min 5 s", "1 h 3 min". */

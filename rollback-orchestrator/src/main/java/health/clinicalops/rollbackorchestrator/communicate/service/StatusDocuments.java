@@ -1,5 +1,7 @@
 package health.clinicalops.rollbackorchestrator.communicate.service;
 
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -120,83 +122,28 @@ public class StatusDocuments {
     return incident;
   }
 
+  /** The feed's template (src/main/resources/templates/StatusDocuments/atom.xml). */
+  @CheckedTemplate
+  static class Templates {
+    static native TemplateInstance atom(
+        StatusSnapshot status, Instant updated, List<FeedEntry> entries);
+  }
+
+  /** One entry of the feed: a public update of an incident. */
+  public record FeedEntry(PublicIncidentView incident, PublicUpdateView update) {}
+
   /** An Atom feed (RFC 4287) of the public updates of open and recent incidents, newest first. */
   public String atom(StatusSnapshot s) {
-    record Entry(PublicIncidentView incident, PublicUpdateView update) {}
-    List<Entry> entries = new ArrayList<>();
+    List<FeedEntry> entries = new ArrayList<>();
     for (List<PublicIncidentView> list : List.of(s.openIncidents(), s.history())) {
       for (PublicIncidentView i : list) {
         for (PublicUpdateView u : i.updates()) {
-          entries.add(new Entry(i, u));
+          entries.add(new FeedEntry(i, u));
         }
       }
     }
-    entries.sort(Comparator.comparing((Entry e) -> e.update().at()).reversed());
+    entries.sort(Comparator.comparing((FeedEntry e) -> e.update().at()).reversed());
     Instant updated = entries.isEmpty() ? s.updatedAt() : entries.get(0).update().at();
-    StringBuilder xml = new StringBuilder();
-    xml.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
-        .append("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"en\">\n")
-        .append("  <id>tag:clinical-ops,2026:status:")
-        .append(escape(s.pageId()))
-        .append("</id>\n")
-        .append("  <title>")
-        .append(escape(s.pageName()))
-        .append(" status: incident updates</title>\n")
-        .append("  <updated>")
-        .append(updated)
-        .append("</updated>\n")
-        .append("  <author><name>")
-        .append(escape(s.pageName()))
-        .append("</name></author>\n")
-        .append("  <link rel=\"alternate\" type=\"text/html\" href=\"")
-        .append(escape(s.pageUrl()))
-        .append("\"/>\n")
-        .append("  <link rel=\"self\" type=\"application/atom+xml\" href=\"")
-        .append(escape(s.pageUrl()))
-        .append("/feed.atom\"/>\n");
-    for (Entry e : entries) {
-      xml.append("  <entry>\n")
-          .append("    <id>tag:clinical-ops,2026:status:")
-          .append(escape(s.pageId()))
-          .append(":incident:")
-          .append(e.incident().id())
-          .append(":update:")
-          .append(escape(e.update().id()))
-          .append("</id>\n")
-          .append("    <title>")
-          .append(escape(e.incident().title() + " (" + e.update().statusLabel() + ")"))
-          .append("</title>\n")
-          .append("    <updated>")
-          .append(e.update().at())
-          .append("</updated>\n")
-          .append("    <link rel=\"alternate\" type=\"text/html\" href=\"")
-          .append(escape(s.pageUrl() + "#incident-" + e.incident().id()))
-          .append("\"/>\n")
-          .append("    <content type=\"text\">")
-          .append(escape(e.update().body()))
-          .append("</content>\n")
-          .append("  </entry>\n");
-    }
-    xml.append("</feed>\n");
-    return xml.toString();
-  }
-
-  static String escape(String text) {
-    StringBuilder out = new StringBuilder(text.length());
-    for (char c : text.toCharArray()) {
-      switch (c) {
-        case '&' -> out.append("&amp;");
-        case '<' -> out.append("&lt;");
-        case '>' -> out.append("&gt;");
-        case '"' -> out.append("&quot;");
-        case '\'' -> out.append("&apos;");
-        default -> {
-          if (c >= 0x20 || c == '\n' || c == '\t' || c == '\r') {
-            out.append(c);
-          }
-        }
-      }
-    }
-    return out.toString();
+    return Templates.atom(s, updated, entries).render();
   }
 }

@@ -47,7 +47,7 @@ class HookHealthAndHourlyLimitTest {
 
   /**
    * Restore by hook (its timeout shortened to 3 s), a health URL, two automatic rollbacks an hour.
-   * {@link RestoreHookClientTest} shares it, so both run in one app start.
+   * {@link HookRestoreClientTest} uses it too.
    */
   public static class Profile implements QuarkusTestProfile {
     @Override

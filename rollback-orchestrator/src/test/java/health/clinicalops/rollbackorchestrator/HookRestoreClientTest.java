@@ -35,14 +35,15 @@ import org.junit.jupiter.api.Test;
 /**
  * The restore hook's failure paths against a real HTTP server on loopback (a JDK {@link
  * HttpServer}): refused connection, a hook that hangs past the timeout (3 s in the profile), a 5xx
- * answer, and the circuit breaker that opens after two failures. Shares the profile of {@link
- * HookHealthAndHourlyLimitTest}, so it needs no app start of its own.
+ * answer, and the circuit breaker that opens after two failures. Uses the profile of {@link
+ * HookHealthAndHourlyLimitTest} (hook restore by http-hook, its timeout shortened), and its name
+ * sorts next to it: no other configuration is built for it.
  */
 @QuarkusTest
 @TestProfile(HookHealthAndHourlyLimitTest.Profile.class)
 @WithKubernetesTestServer(crud = true)
 @WithTestResource(OrchestratorPostgresResource.class)
-class RestoreHookClientTest {
+class HookRestoreClientTest {
 
   static final RestoreHookApi.RestoreRequest REQUEST =
       new RestoreHookApi.RestoreRequest("clinicalapp", "2026-11-27T07:10:00Z", 7);

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import health.clinicalops.rollbackorchestrator.service.AppDatabase;
+import health.clinicalops.rollbackorchestrator.rollback.service.AppDatabase;
+import health.clinicalops.rollbackorchestrator.rollback.service.DatabaseStepFailed;
 import health.clinicalops.testing.EmbeddedPostgresServer;
 import health.clinicalops.testing.InjectPostgres;
 import io.quarkus.test.common.WithTestResource;
@@ -60,7 +61,7 @@ class AppDatabaseTimeoutTest {
       CompletableFuture<Object> counts = countRowsInTheBackground();
 
       assertThatThrownBy(() -> counts.get(10, TimeUnit.SECONDS))
-          .hasCauseInstanceOf(AppDatabase.DatabaseStepFailed.class)
+          .hasCauseInstanceOf(DatabaseStepFailed.class)
           .cause()
           .hasMessageContaining("cannot count rows")
           .hasMessageContaining("statement timeout");
@@ -83,7 +84,7 @@ class AppDatabaseTimeoutTest {
       try {
         postgres.freeze();
         assertThatThrownBy(() -> counts.get(10, TimeUnit.SECONDS))
-            .hasCauseInstanceOf(AppDatabase.DatabaseStepFailed.class)
+            .hasCauseInstanceOf(DatabaseStepFailed.class)
             .cause()
             .hasMessageContaining("cannot count rows");
         assertThat(Duration.ofNanos(System.nanoTime() - frozenAt))
@@ -102,7 +103,7 @@ class AppDatabaseTimeoutTest {
     try {
       postgres.freeze();
       assertThatThrownBy(() -> countRowsInTheBackground().get(10, TimeUnit.SECONDS))
-          .hasCauseInstanceOf(AppDatabase.DatabaseStepFailed.class)
+          .hasCauseInstanceOf(DatabaseStepFailed.class)
           .cause()
           .hasMessageContaining("cannot count rows");
       assertThat(Duration.ofNanos(System.nanoTime() - frozenAt)).isLessThan(Duration.ofSeconds(8));
@@ -129,7 +130,7 @@ class AppDatabaseTimeoutTest {
         () -> {
           try {
             return appDatabase.rowCounts();
-          } catch (AppDatabase.DatabaseStepFailed e) {
+          } catch (DatabaseStepFailed e) {
             throw new java.util.concurrent.CompletionException(e);
           }
         });

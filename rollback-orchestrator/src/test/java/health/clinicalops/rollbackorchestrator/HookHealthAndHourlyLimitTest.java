@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import health.clinicalops.opskit.opsstate.OpsStateWriter;
 import health.clinicalops.rollbackorchestrator.ClusterFixtures.Rev;
+import health.clinicalops.rollbackorchestrator.rollback.service.RestoreHookClient;
 import health.clinicalops.testing.EmbeddedPostgresServer;
 import health.clinicalops.testing.InjectPostgres;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -21,6 +22,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.restassured.http.ContentType;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import jakarta.inject.Inject;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -43,17 +45,23 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(OrchestratorPostgresResource.class)
 class HookHealthAndHourlyLimitTest {
 
-  /** Restore by hook, a health URL, two automatic rollbacks an hour. */
+  /**
+   * Restore by hook (its timeout shortened to 3 s), a health URL, two automatic rollbacks an hour.
+   * {@link HookRestoreClientTest} uses it too.
+   */
   public static class Profile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
       String prefix = "clinicalops.rollback-orchestrator.";
+      String hookTimeout = RestoreHookClient.class.getName() + "/restore/Timeout/";
       return Map.of(
           prefix + "database-rollback.restore-method", "http-hook",
           prefix + "database-rollback.restore-hook-url",
               "http://localhost:18085/test-hooks/restore",
           prefix + "rollback.health-url", "http://localhost:18085/test-hooks/health",
-          prefix + "rollback.max-automatic-per-hour", "2");
+          prefix + "rollback.max-automatic-per-hour", "2",
+          hookTimeout + "value", "3000",
+          hookTimeout + "unit", "MILLIS");
     }
   }
 
@@ -68,6 +76,7 @@ class HookHealthAndHourlyLimitTest {
 
   @BeforeEach
   void freshState() {
+    CircuitBreakerMaintenance.get().resetAll();
     writer.update(data -> data.clear());
     RestoreHookAndHealthResource.RESTORE_CALLS.clear();
     RestoreHookAndHealthResource.RESTORE_STATUS.set(204);

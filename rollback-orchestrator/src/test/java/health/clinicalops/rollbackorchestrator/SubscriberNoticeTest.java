@@ -10,12 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import health.clinicalops.rollbackorchestrator.domain.Disruption;
-import health.clinicalops.rollbackorchestrator.domain.Notice;
-import health.clinicalops.rollbackorchestrator.domain.NoticeStatus;
-import health.clinicalops.rollbackorchestrator.domain.Subscriber;
-import health.clinicalops.rollbackorchestrator.domain.SubscriptionRequest;
-import health.clinicalops.rollbackorchestrator.service.DisruptionNotifier;
+import health.clinicalops.rollbackorchestrator.communicate.domain.Disruption;
+import health.clinicalops.rollbackorchestrator.communicate.domain.Notice;
+import health.clinicalops.rollbackorchestrator.communicate.domain.NoticeStatus;
+import health.clinicalops.rollbackorchestrator.communicate.domain.Subscriber;
+import health.clinicalops.rollbackorchestrator.communicate.domain.SubscriptionRequest;
+import health.clinicalops.rollbackorchestrator.communicate.service.DisruptionNotifier;
 import health.clinicalops.testing.TestClock;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.TestResourceScope;
@@ -195,8 +195,8 @@ class SubscriberNoticeTest {
                           () ->
                               Notice.<Notice>list(
                                       "kind = ?1",
-                                      health.clinicalops.rollbackorchestrator.domain.NoticeKind
-                                          .DISRUPTION_STARTED)
+                                      health.clinicalops.rollbackorchestrator.communicate.domain
+                                          .NoticeKind.DISRUPTION_STARTED)
                                   .stream()
                                   .anyMatch(
                                       n ->

@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
-import health.clinicalops.rollbackorchestrator.service.DisruptionNotifier;
+import health.clinicalops.rollbackorchestrator.communicate.service.DisruptionNotifier;
 import health.clinicalops.testing.EmbeddedPostgresServer;
 import health.clinicalops.testing.InjectPostgres;
 import health.clinicalops.testing.TestClock;

@@ -1,6 +1,6 @@
 package health.clinicalops.rollbackorchestrator.health;
 
-import health.clinicalops.rollbackorchestrator.service.RollbackService;
+import health.clinicalops.rollbackorchestrator.rollback.service.RollbackService;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import jakarta.enterprise.context.ApplicationScoped;

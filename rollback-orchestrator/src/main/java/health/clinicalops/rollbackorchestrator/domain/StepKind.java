@@ -1,9 +1,0 @@
-package health.clinicalops.rollbackorchestrator.domain;
-
-/** Who took a timeline step. */
-public enum StepKind {
-  /** A service did it. */
-  AUTOMATED,
-  /** A person did it (an operator token). */
-  MANUAL
-}

@@ -3,8 +3,13 @@ package health.clinicalops.auditkeeper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import health.clinicalops.testing.EmbeddedPostgresServer;
+import health.clinicalops.testing.RecordingHttpServer;
+import health.clinicalops.testing.ServiceProcess;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,7 +26,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,8 +54,9 @@ class AuditKeeperKillNineIT {
   static EmbeddedPostgresServer pg;
   static Path work;
   static int port;
-  static Process app;
-  static IncidentRecorder incidents;
+  static ServiceProcess app;
+  static RecordingHttpServer incidents;
+  static final ObjectMapper JSON = new ObjectMapper();
   static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -60,13 +68,14 @@ class AuditKeeperKillNineIT {
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
-    incidents = IncidentRecorder.start();
+    incidents = RecordingHttpServer.start();
+    incidents.answerWith(report -> RecordingHttpServer.Answer.json(503, "{\"status\":503}"));
   }
 
   @AfterAll
-  static void stopAll() {
+  static void stopAll() throws InterruptedException {
     if (app != null) {
-      app.destroyForcibly();
+      app.kill();
     }
     if (pg != null) {
       pg.close();
@@ -76,40 +85,67 @@ class AuditKeeperKillNineIT {
     }
   }
 
-  static Process startApp(String name) throws IOException {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    List<String> command =
-        List.of(
-            java.toString(),
-            "-Xmx256m",
-            "-Dquarkus.http.port=" + port,
-            "-Dquarkus.datasource.jdbc.url=" + pg.jdbcUrl(DATABASE),
-            "-Dquarkus.datasource.username=" + pg.username(),
-            "-Dquarkus.datasource.password=" + pg.password(),
-            "-Dclinicalops.audit-keeper.spool.directory=" + work.resolve("spool"),
-            "-Dclinicalops.audit-keeper.retention.directory=" + work.resolve("archive"),
-            "-Dclinicalops.audit-keeper.spool.replay-interval=1s",
-            "-Dclinicalops.audit-keeper.retention.every=off",
-            "-Dclinicalops.security.service-tokens=" + TOKEN,
-            "-Dclinicalops.security.operator-tokens=" + OPERATOR,
-            "-Dclinicalops.security.outbound-token=" + TOKEN,
-            "-Dclinicalops.ops-state.watch=false",
-            "-Dquarkus.rest-client.rollback-orchestrator.url=" + incidents.url(),
-            "-Dclinicalops.outbox.directory=" + work.resolve("outbox"),
-            "-Dquarkus.log.console.json.enabled=false",
-            "-jar",
-            Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath().toString());
-    Process process =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(work.resolve(name + ".log").toFile())
-            .start();
-    await()
-        .atMost(Duration.ofSeconds(180))
-        .pollInterval(Duration.ofMillis(250))
-        .until(() -> !process.isAlive() || status(get("/q/health/live")) == 200);
-    assertThat(process.isAlive()).as("the app started; see " + name + ".log").isTrue();
+  static ServiceProcess startApp(String name) throws InterruptedException {
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("quarkus.datasource.jdbc.url", pg.jdbcUrl(DATABASE));
+    settings.put("quarkus.datasource.username", pg.username());
+    settings.put("quarkus.datasource.password", pg.password());
+    settings.put("clinicalops.audit-keeper.spool.directory", work.resolve("spool").toString());
+    settings.put(
+        "clinicalops.audit-keeper.retention.directory", work.resolve("archive").toString());
+    settings.put("clinicalops.audit-keeper.spool.replay-interval", "1s");
+    settings.put("clinicalops.audit-keeper.retention.every", "off");
+    settings.put("clinicalops.security.service-tokens", TOKEN);
+    settings.put("clinicalops.security.operator-tokens", OPERATOR);
+    settings.put("clinicalops.security.outbound-token", TOKEN);
+    settings.put("clinicalops.ops-state.watch", "false");
+    settings.put("quarkus.rest-client.rollback-orchestrator.url", incidents.url());
+    settings.put("clinicalops.outbox.directory", work.resolve("outbox").toString());
+    settings.put("quarkus.log.console.json.enabled", "false");
+    ServiceProcess process = new ServiceProcess("audit-keeper", port, work.resolve(name + ".log"));
+    process.start(
+        Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath(), Map.of(), settings);
+    process.awaitOk("/q/health/live", Duration.ofSeconds(180), Duration.ofMillis(250));
     return process;
+  }
+
+  /** The incident reports audit-keeper tried to send, with the status each was answered. */
+  static List<Attempt> attempts() {
+    return incidents.requestsTo("/api/v1/incidents").stream().map(Attempt::of).toList();
+  }
+
+  static List<Attempt> accepted() {
+    return attempts().stream().filter(Attempt::accepted).toList();
+  }
+
+  record Attempt(String dedupKey, String reportId, boolean accepted) {
+    static Attempt of(RecordingHttpServer.Request request) {
+      try {
+        JsonNode report = JSON.readTree(request.body());
+        return new Attempt(
+            report.path("dedupKey").asText(),
+            report.path("reportId").asText(null),
+            request.status() == 200);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  /** From now on rollback-orchestrator's stand-in takes reports: 200 with the incident. */
+  static void acceptIncidents() {
+    incidents.answerWith(
+        body -> {
+          try {
+            String dedupKey = JSON.readTree(body).path("dedupKey").asText();
+            return RecordingHttpServer.Answer.json(
+                200,
+                JSON.writeValueAsString(
+                    Map.of("id", dedupKey, "dedupKey", dedupKey, "status", "open")));
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
   }
 
   static HttpRequest get(String path) {
@@ -183,11 +219,8 @@ class AuditKeeperKillNineIT {
     sender.start();
     await().atMost(Duration.ofSeconds(120)).until(() -> acknowledged.size() >= 90);
     // The spooling incident has been tried (and refused with 503): it is pending in the outbox.
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .untilAsserted(() -> assertThat(incidents.attempts()).isNotEmpty());
-    app.destroyForcibly();
-    app.waitFor();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(attempts()).isNotEmpty());
+    app.kill();
     stop.set(true);
     sender.join(30_000);
     int acknowledgedBeforeKill = acknowledged.size();
@@ -203,12 +236,12 @@ class AuditKeeperKillNineIT {
 
     // The spooling incident was reported while rollback-orchestrator answered 503: it waits in the
     // outbox on disk.
-    List<IncidentRecorder.Attempt> refusedBeforeKill = incidents.attempts();
+    List<Attempt> refusedBeforeKill = attempts();
     String pendingReport = refusedBeforeKill.get(0).reportId();
-    assertThat(incidents.accepted()).isEmpty();
+    assertThat(accepted()).isEmpty();
 
     // 4. The database and the process come back; the stream goes on.
-    incidents.accept();
+    acceptIncidents();
     pg.restart();
     app = startApp("second");
     for (int i = 0; i < 20; i++) {
@@ -231,8 +264,8 @@ class AuditKeeperKillNineIT {
         .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () ->
-                assertThat(incidents.accepted())
-                    .extracting(IncidentRecorder.Attempt::reportId)
+                assertThat(accepted())
+                    .extracting(Attempt::reportId)
                     .containsOnlyOnce(pendingReport)
                     .doesNotHaveDuplicates());
     HttpResponse<String> verify =

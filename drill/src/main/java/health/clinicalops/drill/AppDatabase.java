@@ -14,9 +14,9 @@ import java.util.Set;
  * "ClinicalNote"}; {@code "AuditLog"} is created by audit-keeper's migrations) with a little data.
  * The services that keep state of their own get one database each on a separate ops server.
  */
-final class AppDatabase {
+public final class AppDatabase {
 
-  static final String APP = "clinical_app";
+  public static final String APP = "clinical_app";
   static final String[] SERVICE_DATABASES = {"auth_guard", "error_watch", "rollback_orchestrator"};
 
   private AppDatabase() {}

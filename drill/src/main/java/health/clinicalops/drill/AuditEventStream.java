@@ -1,5 +1,6 @@
 package health.clinicalops.drill;
 
+import health.clinicalops.testing.ServiceProcess;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;

@@ -2,6 +2,7 @@ package health.clinicalops.drill;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import health.clinicalops.testing.ServiceProcess;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -35,7 +36,7 @@ final class AuthAbuseScenario {
 
   void play() {
     ServiceProcess authGuard = stack.services().get("auth-guard");
-    int securityPagesBefore = stack.pager().pagesTo("security-team").size();
+    int securityPagesBefore = stack.pager().requestsTo("/security-team").size();
 
     StringBuilder stuffing = new StringBuilder();
     for (int i = 1; i <= 60; i++) {
@@ -76,7 +77,7 @@ final class AuthAbuseScenario {
         "within 15 min",
         "",
         Duration.ofSeconds(20),
-        () -> stack.pager().pagesTo("security-team").size() > securityPagesBefore);
+        () -> stack.pager().requestsTo("/security-team").size() > securityPagesBefore);
 
     StringBuilder distributed = new StringBuilder();
     for (int ip = 1; ip <= 12; ip++) {

@@ -2,6 +2,7 @@ package health.clinicalops.drill;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import health.clinicalops.testing.ServiceProcess;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +34,7 @@ final class BadReleaseScenario {
   void play() throws Exception {
     ServiceProcess errorWatch = stack.services().get("error-watch");
     LocalDeploymentController app = stack.app();
-    int onCallPagesBefore = stack.pager().pagesTo("on-call-engineer").size();
+    int onCallPagesBefore = stack.pager().requestsTo("/on-call-engineer").size();
     try (AppTraffic traffic = new AppTraffic(errorWatch, app::runningImage, BAD)) {
       traffic.start();
       Await.until(Duration.ofSeconds(3), () -> status(errorWatch).contains("OK"));
@@ -58,7 +59,7 @@ final class BadReleaseScenario {
           "at once (escalation)",
           "",
           Duration.ofSeconds(20),
-          () -> stack.pager().pagesTo("on-call-engineer").size() > onCallPagesBefore);
+          () -> stack.pager().requestsTo("/on-call-engineer").size() > onCallPagesBefore);
       ServiceProcess orchestrator = stack.services().get("rollback-orchestrator");
       expectations.expect(
           ROLLBACK_RUNBOOK,

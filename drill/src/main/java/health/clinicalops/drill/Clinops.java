@@ -7,26 +7,19 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code ./clinops up}: start everything and wait for Ctrl-C. {@code ./clinops drill [--json
  * FILE]}: start everything, play the scenarios, print the timeline, exit non-zero if any expected
- * automated response did not happen. {@code ./clinops bench}: the benchmarks of bench/README.md,
- * written to BENCHMARKS.md.
+ * automated response did not happen. ({@code ./clinops bench} is the bench module's.)
  */
 public final class Clinops {
-
-  // Held so the level sticks: the mock API server logs every request at INFO.
-  private static final java.util.logging.Logger MOCK_SERVER_LOG =
-      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
   private Clinops() {}
 
   public static void main(String[] args) throws Exception {
-    MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
     List<String> arguments = List.of(args);
     String command = arguments.isEmpty() ? "help" : arguments.get(0);
     Path repo = Path.of(System.getProperty("clinops.repo", ".")).toAbsolutePath().normalize();
     switch (command) {
       case "up" -> System.exit(up(repo));
       case "drill" -> System.exit(drill(repo, jsonTarget(arguments)));
-      case "bench" -> System.exit(Bench.run(repo));
       default -> {
         System.err.println("usage: ./clinops up | ./clinops drill [--json FILE] | ./clinops bench");
         System.exit(command.equals("help") ? 0 : 2);

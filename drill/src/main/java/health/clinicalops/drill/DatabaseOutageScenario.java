@@ -1,5 +1,6 @@
 package health.clinicalops.drill;
 
+import health.clinicalops.testing.ServiceProcess;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
@@ -26,7 +27,7 @@ final class DatabaseOutageScenario {
 
   void play() throws Exception {
     ServiceProcess auditKeeper = stack.services().get("audit-keeper");
-    int pagesBefore = stack.pager().pagesTo("cto").size();
+    int pagesBefore = stack.pager().requestsTo("/cto").size();
     try (AuditEventStream stream = new AuditEventStream(auditKeeper)) {
       stream.start();
       Await.until(Duration.ofSeconds(2), () -> stream.acknowledged().size() >= 20);
@@ -53,7 +54,7 @@ final class DatabaseOutageScenario {
           "at once (escalation)",
           "",
           Duration.ofSeconds(20),
-          () -> stack.pager().pagesTo("cto").size() > pagesBefore);
+          () -> stack.pager().requestsTo("/cto").size() > pagesBefore);
       expectations.expect(
           AUDIT_RUNBOOK,
           event,

@@ -72,7 +72,7 @@ final class DrillSettings {
             new String[] {
               "cto", "security-team", "on-call-engineer", "product-team", "breach-contacts"
             }) {
-          s.put(contacts + contact + ".webhook-url", stack.pager().urlFor(contact));
+          s.put(contacts + contact + ".webhook-url", stack.pager().urlFor("/" + contact));
         }
       }
       default -> {}

@@ -2,6 +2,7 @@ package health.clinicalops.drill;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import health.clinicalops.testing.ServiceProcess;
 import java.io.IOException;
 
 /** Reads one named check's data from a service's {@code /q/health/ready}. */

@@ -20,6 +20,14 @@ final class LocalCluster implements AutoCloseable {
   static final String NAMESPACE = "clinical-ops";
   static final String OPS_STATE = "clinical-ops-state";
 
+  // Held so the level sticks: the mock API server logs every request at INFO.
+  private static final java.util.logging.Logger MOCK_SERVER_LOG =
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+  static {
+    MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
+  }
+
   private final KubernetesMockServer server;
   private final KubernetesClient client;
 

@@ -3,6 +3,8 @@ package health.clinicalops.drill;
 import health.clinicalops.testing.Directories;
 import health.clinicalops.testing.EmbeddedPostgresServer;
 import health.clinicalops.testing.EmbeddedRedisServer;
+import health.clinicalops.testing.RecordingHttpServer;
+import health.clinicalops.testing.ServiceProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,22 +19,22 @@ import java.util.Map;
  * real Redis, a local Kubernetes API with the ops-state ConfigMap, and the five services as
  * separate JVM processes wired to them.
  */
-final class LocalStack implements AutoCloseable {
+public final class LocalStack implements AutoCloseable {
 
   /** The clinical app's token: auth and audit events, rate-limit and block checks only. */
-  static final String APP_TOKEN = "drill-app-token";
+  public static final String APP_TOKEN = "drill-app-token";
 
   /** The pipeline's and the log shipper's token (role service), named "pipeline". */
-  static final String SERVICE_TOKEN = "pipeline.drill-pipeline-token";
+  public static final String SERVICE_TOKEN = "pipeline.drill-pipeline-token";
 
-  static final String OPERATOR_TOKEN = "drill-operator-token";
+  public static final String OPERATOR_TOKEN = "drill-operator-token";
 
   /**
    * Service name → local port: by default 8081–8085, each service's %dev port; the system property
    * {@code clinops.port-base} moves them (the end-to-end test uses its own, so that it does not
    * collide with a {@code ./clinops up} left running).
    */
-  static final Map<String, Integer> SERVICES = new LinkedHashMap<>();
+  public static final Map<String, Integer> SERVICES = new LinkedHashMap<>();
 
   static {
     int base = Integer.getInteger("clinops.port-base", 8080);
@@ -48,20 +50,20 @@ final class LocalStack implements AutoCloseable {
   private final Progress progress;
   private EmbeddedPostgresServer postgres;
   private EmbeddedPostgresServer opsPostgres;
-  private WebhookSink pager;
+  private RecordingHttpServer pager;
   private EmbeddedRedisServer redis;
   private LocalCluster cluster;
   private LocalDeploymentController app;
   private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
 
-  LocalStack(Path repo, Progress progress) {
+  public LocalStack(Path repo, Progress progress) {
     this.repo = repo;
     this.workDir =
         Path.of(System.getProperty("clinops.work-dir", repo.resolve(".clinops").toString()));
     this.progress = progress;
   }
 
-  void start() throws Exception {
+  public void start() throws Exception {
     Files.createDirectories(workDir);
     // An earlier run's backups, audit spool and outboxes belong to its databases: restoring a
     // backup or replaying a spool or outbox into this run's fresh ones would be wrong.
@@ -75,7 +77,7 @@ final class LocalStack implements AutoCloseable {
     for (String database : AppDatabase.SERVICE_DATABASES) {
       opsPostgres.createDatabase(database);
     }
-    pager = WebhookSink.start();
+    pager = RecordingHttpServer.start();
     progress.step("starting Redis");
     redis = EmbeddedRedisServer.start();
     progress.step("starting the local Kubernetes API");
@@ -128,23 +130,14 @@ final class LocalStack implements AutoCloseable {
    * Stops {@code name} and starts it again with {@code settings}; returns it once ready. Polls
    * every 20 ms: the start-up benchmark times this.
    */
-  ServiceProcess restart(String name, Map<String, String> settings) throws Exception {
+  public ServiceProcess restart(String name, Map<String, String> settings) throws Exception {
     ServiceProcess old = services.get(name);
     old.close();
     ServiceProcess fresh = new ServiceProcess(name, old.port(), old.logFile());
     fresh.start(
         repo.resolve(name).resolve("target/quarkus-app/quarkus-run.jar"), secrets(name), settings);
     services.put(name, fresh);
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    while (fresh.get("/q/health/ready", null).status() != 200) {
-      if (!fresh.isAlive()) {
-        throw new IllegalStateException(name + " exited during start-up; see " + fresh.logFile());
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(name + " not ready within 120 s");
-      }
-      Thread.sleep(20);
-    }
+    fresh.awaitOk("/q/health/ready", Duration.ofSeconds(120), Duration.ofMillis(20));
     return fresh;
   }
 
@@ -188,7 +181,7 @@ final class LocalStack implements AutoCloseable {
    * What the Helm values would set for {@code name}, wired to the local components, with the
    * runbooks' minute-long durations shortened to seconds ({@link DrillSettings}).
    */
-  Map<String, String> settings(String name) {
+  public Map<String, String> settings(String name) {
     Map<String, String> settings = new HashMap<>();
     settings.put("quarkus.log.console.json.enabled", "true");
     // The Kubernetes client's own settings (Quarkus fixes its quarkus.kubernetes-client.* at
@@ -220,15 +213,15 @@ final class LocalStack implements AutoCloseable {
     settings.put(prefix + "jdbc.acquisition-timeout", "30s");
   }
 
-  Path workDir() {
+  public Path workDir() {
     return workDir;
   }
 
-  WebhookSink pager() {
+  RecordingHttpServer pager() {
     return pager;
   }
 
-  Map<String, ServiceProcess> services() {
+  public Map<String, ServiceProcess> services() {
     return services;
   }
 
@@ -240,15 +233,15 @@ final class LocalStack implements AutoCloseable {
     return cluster;
   }
 
-  EmbeddedPostgresServer postgres() {
+  public EmbeddedPostgresServer postgres() {
     return postgres;
   }
 
-  EmbeddedRedisServer redis() {
+  public EmbeddedRedisServer redis() {
     return redis;
   }
 
-  void printEndpoints() {
+  public void printEndpoints() {
     System.out.println();
     System.out.printf("%-24s %s%n", "component", "listens at");
     System.out.printf("%-24s %s%n", "postgresql (app)", postgres.jdbcUrl(AppDatabase.APP));

@@ -3,13 +3,13 @@ package health.clinicalops.drill;
 import java.time.Duration;
 
 /** One progress line on stderr, rewritten in place on a terminal. */
-final class Progress {
+public final class Progress {
 
   private final long started = System.nanoTime();
   private final boolean terminal = System.console() != null;
   private String last = "";
 
-  void step(String what) {
+  public void step(String what) {
     if (!terminal && what.equals(last)) {
       return;
     }
@@ -23,7 +23,7 @@ final class Progress {
     }
   }
 
-  void done() {
+  public void done() {
     if (terminal) {
       System.err.print("\r\033[2K");
     }

@@ -1,6 +1,7 @@
 package health.clinicalops.drill;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import health.clinicalops.testing.ServiceProcess;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +36,7 @@ final class RateLimitStormScenario {
 
   void play() {
     ServiceProcess authGuard = stack.services().get("auth-guard");
-    int productPagesBefore = stack.pager().pagesTo("product-team").size();
+    int productPagesBefore = stack.pager().requestsTo("/product-team").size();
     // The clients are the app's users, seen before the storm: relief is never given to keys that
     // all appear with the spike (one attacker with many addresses could be behind them).
     long warmUpWindow = startOfAFreshWindow();
@@ -68,7 +69,7 @@ final class RateLimitStormScenario {
         "5 min (steps 1-2)",
         "judged per 10 s window (setting)",
         Duration.ofSeconds(30),
-        () -> stack.pager().pagesTo("product-team").size() > productPagesBefore);
+        () -> stack.pager().requestsTo("/product-team").size() > productPagesBefore);
     expectations.expect(
         RUNBOOK,
         event,

@@ -2,6 +2,7 @@ package health.clinicalops.drill;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import health.clinicalops.testing.ServiceProcess;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Duration;

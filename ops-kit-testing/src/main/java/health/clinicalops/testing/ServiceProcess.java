@@ -1,4 +1,4 @@
-package health.clinicalops.drill;
+package health.clinicalops.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,8 +14,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** One service started from its Quarkus jar as a separate process, the way a pod runs it. */
-final class ServiceProcess implements AutoCloseable {
+/**
+ * One service started from its packaged Quarkus jar ({@code target/quarkus-app/quarkus-run.jar}) as
+ * a separate JVM, the way a pod runs it: for the local stack, the benchmarks and the tests that
+ * kill a service with SIGKILL and start it again.
+ */
+public final class ServiceProcess implements AutoCloseable {
 
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
@@ -25,33 +29,35 @@ final class ServiceProcess implements AutoCloseable {
   private final Path logFile;
   private Process process;
 
-  ServiceProcess(String name, int port, Path logFile) {
+  /** {@code logFile} takes the process's stdout and stderr, rewritten at each start. */
+  public ServiceProcess(String name, int port, Path logFile) {
     this.name = name;
     this.port = port;
     this.logFile = logFile;
   }
 
-  String name() {
+  public String name() {
     return name;
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  String baseUrl() {
+  public String baseUrl() {
     return "http://127.0.0.1:" + port;
   }
 
-  Path logFile() {
+  public Path logFile() {
     return logFile;
   }
 
   /**
    * Starts the jar with {@code environment} (secrets, as a pod gets them from a Secret) and {@code
-   * settings} as system properties (what the Helm values set).
+   * settings} as system properties (what the Helm values set). Called again after {@link #kill()}
+   * or {@link #close()}, it starts the service anew on the same port.
    */
-  void start(Path jar, Map<String, String> environment, Map<String, String> settings) {
+  public void start(Path jar, Map<String, String> environment, Map<String, String> settings) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
@@ -68,41 +74,60 @@ final class ServiceProcess implements AutoCloseable {
     builder.environment().putAll(environment);
     builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
     try {
-      Files.createDirectories(logFile.getParent());
+      Files.createDirectories(logFile.toAbsolutePath().getParent());
       process = builder.start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + name, e);
     }
   }
 
+  /**
+   * Waits until {@code GET path} answers 200, polling every {@code pollInterval}.
+   *
+   * @throws IllegalStateException when the process exits first or {@code timeout} passes
+   */
+  public void awaitOk(String path, Duration timeout, Duration pollInterval)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (get(path, null).status() != 200) {
+      if (!isAlive()) {
+        throw new IllegalStateException(name + " exited during start-up; see " + logFile);
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(name + " not ready within " + timeout.toSeconds() + " s");
+      }
+      Thread.sleep(pollInterval.toMillis());
+    }
+  }
+
   /** The process id, or -1 before start. */
-  long pid() {
+  public long pid() {
     return process == null ? -1 : process.pid();
   }
 
-  boolean isAlive() {
+  public boolean isAlive() {
     return process != null && process.isAlive();
   }
 
-  /** Kills the process at once (SIGKILL), as when a node dies. */
-  void kill() {
+  /** Kills the process at once (SIGKILL), as when a node dies, and waits until it is gone. */
+  public void kill() throws InterruptedException {
     if (process != null) {
-      process.destroyForcibly();
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
   }
 
   /** GET a path and return status and body; status -1 when the service does not answer. */
-  Response get(String path, String token) {
+  public Response get(String path, String token) {
     return send("GET", path, token, null, null);
   }
 
   /** Sends {@code body} with {@code method}; status -1 when the service does not answer. */
-  Response send(String method, String path, String token, String contentType, String body) {
+  public Response send(String method, String path, String token, String contentType, String body) {
     return send(method, path, token, contentType, body, Duration.ofSeconds(10));
   }
 
   /** As {@link #send(String, String, String, String, String)}, giving up after {@code timeout}. */
-  Response send(
+  public Response send(
       String method, String path, String token, String contentType, String body, Duration timeout) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(baseUrl() + path))
@@ -130,16 +155,17 @@ final class ServiceProcess implements AutoCloseable {
     }
   }
 
-  Response postJson(String path, String token, String json) {
+  public Response postJson(String path, String token, String json) {
     return send("POST", path, token, "application/json", json);
   }
 
-  record Response(int status, String body) {
-    boolean ok() {
+  public record Response(int status, String body) {
+    public boolean ok() {
       return status >= 200 && status < 300;
     }
   }
 
+  /** Stops the process (SIGTERM, then SIGKILL after 15 s). */
   @Override
   public void close() {
     if (process == null) {

@@ -1,5 +1,7 @@
-package health.clinicalops.drill;
+package health.clinicalops.bench;
 
+import health.clinicalops.drill.LocalStack;
+import health.clinicalops.drill.Progress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,12 +20,13 @@ import java.util.LinkedHashMap;
  * environment: BENCH_RUNS, BENCH_SECONDS, BENCH_LOG_LINES, BENCH_ARCHIVE_ROWS, BENCH_OUTPUT,
  * BENCH_SKIP_DRILL=1.
  */
-final class Bench {
+public final class Bench {
 
   private static final DateTimeFormatter UTC =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
   private final BenchRun bench;
+  private final BenchReport report = new BenchReport();
 
   private Bench(Path repo) {
     this.bench =
@@ -31,7 +34,6 @@ final class Bench {
             repo,
             repo.resolve(".clinops").resolve("bench"),
             new Progress(),
-            new BenchReport(),
             intSetting("BENCH_RUNS", 3),
             intSetting("BENCH_SECONDS", 6),
             intSetting("BENCH_LOG_LINES", 1_000_000),
@@ -40,8 +42,10 @@ final class Bench {
             new LinkedHashMap<>());
   }
 
-  static int run(Path repo) throws Exception {
-    return new Bench(repo).runAll();
+  /** {@code ./clinops bench}; the repository is the system property {@code clinops.repo}. */
+  public static void main(String[] args) throws Exception {
+    Path repo = Path.of(System.getProperty("clinops.repo", ".")).toAbsolutePath().normalize();
+    System.exit(new Bench(repo).runAll());
   }
 
   private int runAll() throws Exception {
@@ -72,77 +76,45 @@ final class Bench {
         Path.of(
             System.getenv()
                 .getOrDefault("BENCH_OUTPUT", bench.repo().resolve("BENCHMARKS.md").toString()));
-    bench.report().write(target, header(started, minutes, loadAtStart));
+    report.write(target, header(started, minutes, loadAtStart));
     System.out.println("wrote " + target + " in " + BenchStats.num(minutes) + " min");
     return ok ? 0 : 1;
   }
 
-  private interface Step {
-    void run() throws Exception;
+  private interface Benchmark {
+    BenchReport.Section measure() throws Exception;
   }
 
   /** Runs one benchmark; a failure is written into the report and the others still run. */
-  private boolean attempt(String name, Step step) {
+  private boolean attempt(String name, Benchmark benchmark) {
     try {
-      step.run();
+      report.add(benchmark.measure());
       return true;
     } catch (Exception | AssertionError e) {
       System.err.println("\nbenchmark '" + name + "' failed: " + e);
-      bench
-          .report()
-          .section(name + ": FAILED")
-          .append("The benchmark failed: `")
-          .append(e)
-          .append("`\n");
-      bench
-          .report()
-          .row("-", name, "failed", "-", "-", "-", "**not measured** (failed, see below)");
+      report.add(new BenchReport.Failed(name, e.toString()));
       return false;
     }
   }
 
-  private String header(Instant started, double minutes, String loadAtStart) {
-    return "# Benchmarks\n\n"
-        + "Written by a real run of\n\n```bash\n./clinops bench\n```\n\n"
-        + "on "
-        + UTC.format(started)
-        + ", which took "
-        + BenchStats.num(minutes)
-        + " minutes end to end (start-up of the local stack, every benchmark, then `./clinops drill"
-        + " --json`). Rerun it to rewrite this file; what it runs and how is in"
-        + " [bench/README.md](bench/README.md).\n\n"
-        + "Machine: "
-        + BenchMachine.cores()
-        + " cores, "
-        + BenchMachine.cpuModel()
-        + ", "
-        + BenchMachine.memory()
-        + " RAM, "
-        + BenchMachine.kernel()
-        + ", JDK "
-        + BenchMachine.jdk()
-        + ". Load average (1, 5, 15 min) at the start: "
-        + loadAtStart
-        + ". Tools: "
-        + BenchCommand.version("wrk", "-v")
-        + "; "
-        + BenchCommand.version("jq", "--version")
-        + "; "
-        + BenchCommand.version("hyperfine", "--version")
-        + "; "
-        + BenchCommand.version("redis-benchmark", "--version")
-        + "; "
-        + BenchCommand.version(BenchCommand.psql(), "--version")
-        + ".\n\n"
-        + "The load average before each benchmark is given in its section: it counts the"
-        + " benchmarks' own processes too, and far above the number of cores means something else"
-        + " was running. Load generator and services share the same cores, so every figure here"
-        + " is a lower bound of what the service does on cores of its own. Each figure is the"
-        + " median of "
-        + bench.runs()
-        + " runs, and its baseline was measured in the same run, interleaved where possible, so"
-        + " the ratios are fairer than the absolute figures. The services run as in the drill: JVM"
-        + " mode, `-Xmx256m -XX:+UseSerialGC`, JSON logs, the drill's settings.\n";
+  private BenchReport.Header header(Instant started, double minutes, String loadAtStart) {
+    return new BenchReport.Header(
+        UTC.format(started),
+        minutes,
+        BenchMachine.cores(),
+        BenchMachine.cpuModel(),
+        BenchMachine.memory(),
+        BenchMachine.kernel(),
+        BenchMachine.jdk(),
+        loadAtStart,
+        String.join(
+            "; ",
+            BenchCommand.version("wrk", "-v"),
+            BenchCommand.version("jq", "--version"),
+            BenchCommand.version("hyperfine", "--version"),
+            BenchCommand.version("redis-benchmark", "--version"),
+            BenchCommand.version(BenchCommand.psql(), "--version")),
+        bench.runs());
   }
 
   /** The services' logs of the benchmark stack (the drill's stack writes to the same place). */

@@ -1,4 +1,4 @@
-package health.clinicalops.drill;
+package health.clinicalops.bench;
 
 import java.util.ArrayList;
 import java.util.Collections;

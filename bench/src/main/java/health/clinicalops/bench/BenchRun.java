@@ -1,14 +1,15 @@
-package health.clinicalops.drill;
+package health.clinicalops.bench;
 
+import health.clinicalops.drill.Progress;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
 /**
- * What every benchmark of one {@code ./clinops bench} shares: where it writes, its report and
- * progress line, the sizes and run counts, and the run's id (which keeps its rows and accounts
- * apart from an earlier run's).
+ * What every benchmark of one {@code ./clinops bench} shares: where it writes, its progress line,
+ * the sizes and run counts, and the run's id (which keeps its rows and accounts apart from an
+ * earlier run's).
  *
  * @param out working files and kept logs (.clinops/bench)
  * @param rssAfterLoad each service's RSS in MiB after the load benchmarks, for the start-up table
@@ -17,7 +18,6 @@ record BenchRun(
     Path repo,
     Path out,
     Progress progress,
-    BenchReport report,
     int runs,
     int seconds,
     int logLines,

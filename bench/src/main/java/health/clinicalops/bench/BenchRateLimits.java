@@ -1,5 +1,7 @@
-package health.clinicalops.drill;
+package health.clinicalops.bench;
 
+import health.clinicalops.drill.LocalStack;
+import health.clinicalops.testing.ServiceProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +20,102 @@ final class BenchRateLimits {
 
   private BenchRateLimits() {}
 
-  static void measure(BenchRun bench, LocalStack stack) throws Exception {
-    BenchReport report = bench.report();
+  /** One peak run: the decision endpoint, then the trivial endpoint, each with the load before. */
+  record PeakRun(String checkLoad, BenchWrk.Run check, String trivialLoad, BenchWrk.Run trivial) {}
+
+  /** One redis-benchmark run of EVALSHA: calls/s and latency percentiles in ms. */
+  record RedisRun(String load, double perSecond, double p50, double p99) {}
+
+  /**
+   * Item 1's figures.
+   *
+   * @param delay the calibrated think time (ms) of the half-of-peak runs
+   * @param target the rate (req/s) the half-of-peak runs aim at
+   * @param memoryGrowth growth of Redis' {@code used_memory} (bytes) over the memory run
+   */
+  record Result(
+      String loadAtStart,
+      int seconds,
+      List<PeakRun> peakRuns,
+      double peak,
+      double trivial,
+      int connections,
+      double delay,
+      double target,
+      List<BenchWrk.LoadedRun> halfRuns,
+      double halfRps,
+      double halfP50,
+      double halfP99,
+      List<RedisRun> redisRuns,
+      double redisPeak,
+      double memoryRunRps,
+      int keyCount,
+      double entriesMean,
+      long memoryGrowth,
+      double bytesPerKey,
+      double usageMean,
+      int sampleSize,
+      double fullKeyBytes,
+      double warmUpDecisions,
+      double warmUpTrivial)
+      implements BenchReport.Section {
+
+    double trivialShare() {
+      return peak / trivial;
+    }
+
+    @Override
+    public String template() {
+      return "rate-limits";
+    }
+
+    @Override
+    public List<BenchReport.SummaryRow> summary() {
+      return List.of(
+          new BenchReport.SummaryRow(
+              "1",
+              "auth-guard decisions/s (`POST /api/v1/rate-limit/check`, Redis)",
+              BenchStats.num(peak) + "/s",
+              "-",
+              "-",
+              "≥ 10,000/s on 2 cores",
+              BenchReport.atLeast(peak, 10_000)),
+          new BenchReport.SummaryRow(
+              "1",
+              "… share of the trivial endpoint of the same service",
+              BenchStats.num(peak) + "/s",
+              BenchStats.num(trivial) + "/s (`GET /api/v1/rate-limit/windows`)",
+              BenchStats.percent(peak / trivial),
+              "≥ 40%",
+              BenchReport.atLeast(peak / trivial * 100, 40)),
+          new BenchReport.SummaryRow(
+              "1",
+              "… against raw Redis, same script and arguments",
+              BenchStats.num(peak) + "/s",
+              BenchStats.num(redisPeak) + "/s (redis-benchmark EVALSHA)",
+              BenchStats.percent(peak / redisPeak),
+              "- (context)",
+              "-"),
+          new BenchReport.SummaryRow(
+              "1",
+              "p99 latency at half of peak (" + BenchStats.num(halfRps) + "/s)",
+              BenchStats.num(halfP99) + " ms (p50 " + BenchStats.num(halfP50) + " ms)",
+              "-",
+              "-",
+              "≤ 5 ms",
+              BenchReport.atMost(halfP99, 5)),
+          new BenchReport.SummaryRow(
+              "1",
+              "Redis memory per tracked client key",
+              BenchStats.num(bytesPerKey) + " B (" + BenchStats.num(entriesMean) + " entries/key)",
+              "-",
+              "-",
+              "- (reported)",
+              "-"));
+    }
+  }
+
+  static Result measure(BenchRun bench, LocalStack stack) throws Exception {
     ServiceProcess guard = stack.services().get("auth-guard");
     String token = LocalStack.SERVICE_TOKEN;
     int redisPort = stack.redis().port();
@@ -27,7 +123,6 @@ final class BenchRateLimits {
     Path get = bench.repo().resolve("bench/wrk/get.lua");
     String checkUrl = guard.baseUrl() + "/api/v1/rate-limit/check";
     String trivialUrl = guard.baseUrl() + "/api/v1/rate-limit/windows";
-    StringBuilder s = report.section("1. auth-guard: rate-limit decisions");
     String load = BenchMachine.loadAverage();
 
     bench.progress().step("auth-guard: warm-up");
@@ -39,7 +134,7 @@ final class BenchRateLimits {
     // Peak: the decision endpoint and the trivial endpoint, interleaved.
     List<Double> checkRps = new ArrayList<>();
     List<Double> trivialRps = new ArrayList<>();
-    List<String> runLines = new ArrayList<>();
+    List<PeakRun> peakRuns = new ArrayList<>();
     for (int i = 0; i < bench.runs(); i++) {
       bench.progress().step("auth-guard: peak run " + (i + 1) + "/" + bench.runs());
       String l1 = BenchMachine.loadAverage();
@@ -49,26 +144,9 @@ final class BenchRateLimits {
       BenchWrk.Run t = BenchWrk.run(get, trivialUrl, 2, 50, bench.seconds(), List.of(token));
       checkRps.add(c.rps());
       trivialRps.add(t.rps());
-      runLines.add(
-          String.format(
-              Locale.ROOT,
-              "| %d | %s | %s (p50 %s ms, p99 %s ms, non-2xx %d, socket errors %d) | %s | %s (p50"
-                  + " %s ms, p99 %s ms, non-2xx %d) |",
-              i + 1,
-              l1,
-              BenchStats.num(c.rps()),
-              BenchStats.num(c.p50()),
-              BenchStats.num(c.p99()),
-              c.non2xx(),
-              c.socketErrors(),
-              l2,
-              BenchStats.num(t.rps()),
-              BenchStats.num(t.p50()),
-              BenchStats.num(t.p99()),
-              t.non2xx()));
+      peakRuns.add(new PeakRun(l1, c, l2, t));
     }
     double peak = BenchStats.median(checkRps);
-    double trivial = BenchStats.median(trivialRps);
 
     // Redis memory per tracked client key: an empty Redis, one run over fresh keys, the growth.
     bench.progress().step("auth-guard: Redis memory per key");
@@ -112,7 +190,7 @@ final class BenchRateLimits {
     List<Double> halfP50 = new ArrayList<>();
     List<Double> halfP99 = new ArrayList<>();
     List<Double> halfRps = new ArrayList<>();
-    List<String> halfLines = new ArrayList<>();
+    List<BenchWrk.LoadedRun> halfRuns = new ArrayList<>();
     for (int i = 0; i < bench.runs(); i++) {
       bench.progress().step("auth-guard: half-of-peak run " + (i + 1) + "/" + bench.runs());
       String l = BenchMachine.loadAverage();
@@ -127,144 +205,45 @@ final class BenchRateLimits {
       halfP50.add(h.p50());
       halfP99.add(h.p99());
       halfRps.add(h.rps());
-      halfLines.add(h.tableRow(i + 1, l));
+      halfRuns.add(new BenchWrk.LoadedRun(l, h));
     }
 
     // redis-benchmark: the same script (EVALSHA of acquire.lua), the same arguments.
     String sha = loadAcquireScript(bench, redisPort);
     List<Double> redisRps = new ArrayList<>();
-    List<String> redisLines = new ArrayList<>();
+    List<RedisRun> redisRuns = new ArrayList<>();
     for (int i = 0; i < bench.runs(); i++) {
       bench.progress().step("redis-benchmark run " + (i + 1) + "/" + bench.runs());
       String l = BenchMachine.loadAverage();
       double[] r = redisBenchmark(bench, redisPort, sha);
       redisRps.add(r[0]);
-      redisLines.add(
-          String.format(
-              Locale.ROOT,
-              "| %d | %s | %s | %s | %s |",
-              i + 1,
-              l,
-              BenchStats.num(r[0]),
-              BenchStats.num(r[1]),
-              BenchStats.num(r[2])));
+      redisRuns.add(new RedisRun(l, r[0], r[1], r[2]));
     }
-    double redisPeak = BenchStats.median(redisRps);
-    double p99Half = BenchStats.median(halfP99);
-
-    report.row(
-        "1",
-        "auth-guard decisions/s (`POST /api/v1/rate-limit/check`, Redis)",
-        BenchStats.num(peak) + "/s",
-        "-",
-        "-",
-        "≥ 10,000/s on 2 cores",
-        BenchReport.atLeast(peak, 10_000));
-    report.row(
-        "1",
-        "… share of the trivial endpoint of the same service",
-        BenchStats.num(peak) + "/s",
-        BenchStats.num(trivial) + "/s (`GET /api/v1/rate-limit/windows`)",
-        BenchStats.percent(peak / trivial),
-        "≥ 40%",
-        BenchReport.atLeast(peak / trivial * 100, 40));
-    report.row(
-        "1",
-        "… against raw Redis, same script and arguments",
-        BenchStats.num(peak) + "/s",
-        BenchStats.num(redisPeak) + "/s (redis-benchmark EVALSHA)",
-        BenchStats.percent(peak / redisPeak),
-        "- (context)",
-        "-");
-    report.row(
-        "1",
-        "p99 latency at half of peak (" + BenchStats.num(BenchStats.median(halfRps)) + "/s)",
-        BenchStats.num(p99Half) + " ms (p50 " + BenchStats.num(BenchStats.median(halfP50)) + " ms)",
-        "-",
-        "-",
-        "≤ 5 ms",
-        BenchReport.atMost(p99Half, 5));
-    report.row(
-        "1",
-        "Redis memory per tracked client key",
-        BenchStats.num(bytesPerKey) + " B (" + BenchStats.num(entriesMean) + " entries/key)",
-        "-",
-        "-",
-        "- (reported)",
-        "-");
-
-    s.append("Load average at the start: ").append(load).append(".\n\n");
-    s.append("`wrk -t2 -c50 -d")
-        .append(bench.seconds())
-        .append("s --latency` on loopback with ")
-        .append("[bench/wrk/rate-limit-check.lua](bench/wrk/rate-limit-check.lua): each request a")
-        .append(" random client key out of 100,000 under policy READ (300/min, burst 50/s), so")
-        .append(" almost every decision is an allow that writes to Redis (one `EVALSHA` of")
-        .append(
-            " `acquire.lua`, five keys). The trivial endpoint is `GET /api/v1/rate-limit/windows`")
-        .append(
-            " of the same service: same HTTP stack, same bearer-token check, JSON out, no Redis;")
-        .append(" auth-guard has no simpler `/api` endpoint (`/q/health/live` skips the security")
-        .append(" and JAX-RS layers, so it would not be the stack's ceiling for an API call).\n\n");
-    s.append(
-        "| run | load before | decisions/s | load before | trivial endpoint req/s |\n"
-            + "| --- | --- | --- | --- | --- |\n");
-    runLines.forEach(l -> s.append(l).append('\n'));
-    s.append("\n**Median: ")
-        .append(BenchStats.num(peak))
-        .append(" decisions/s, ")
-        .append(BenchStats.percent(peak / trivial))
-        .append(" of the trivial endpoint's ")
-        .append(BenchStats.num(trivial))
-        .append(" req/s.**\n\n");
-    s.append("Half of peak: ")
-        .append(connections)
-        .append(" connections with a think time of ")
-        .append(fmt(delay))
-        .append(" ms each (plain `wrk` has no fixed-rate mode; the think time")
-        .append(" was calibrated once to reach about ")
-        .append(BenchStats.num(target))
-        .append("/s, latency is measured per request without it).\n\n");
-    s.append(
-        "| run | load before | achieved req/s | p50 ms | p99 ms | non-2xx |\n"
-            + "| --- | --- | --- | --- | --- | --- |\n");
-    halfLines.forEach(l -> s.append(l).append('\n'));
-    s.append(
-            "\n"
-                + "Raw Redis (`redis-benchmark -c 50 --threads 2 -r 100000 EVALSHA <sha of"
-                + " acquire.lua> 5")
-        .append(
-            " ... 300 60000 50 1000 ...`, the arguments auth-guard sends for READ, random keys):")
-        .append(" what the decision would cost without HTTP, JSON, security and the client.\n\n");
-    s.append(
-        "| run | load before | EVALSHA/s | p50 ms | p99 ms |\n| --- | --- | --- | --- | --- |\n");
-    redisLines.forEach(l -> s.append(l).append('\n'));
-    s.append("\nRedis memory: after `FLUSHALL`, one more run over a space of 1,000,000 keys (")
-        .append(BenchStats.num(memoryRun.rps()))
-        .append(" decisions/s over ")
-        .append(bench.seconds())
-        .append(" s) left ")
-        .append(keys.size())
-        .append(" client keys with ")
-        .append(BenchStats.num(entriesMean))
-        .append(" entries each on average; `used_memory` grew by ")
-        .append(after - before)
-        .append(" bytes: **")
-        .append(BenchStats.num(bytesPerKey))
-        .append(" bytes per tracked client** (its sorted set plus its share of the statistics")
-        .append(" window's active-client set). `MEMORY USAGE` of the client's sorted set alone: ")
-        .append(BenchStats.num(usageMean))
-        .append(" bytes (mean of ")
-        .append(sample.size())
-        .append(" keys). A client at a full READ window (300 entries) takes ")
-        .append(BenchStats.num(fullKey))
-        .append(" bytes (`MEMORY USAGE`): memory is O(limit) per")
-        .append(" key (the sliding-window log; see auth-guard/README.md). Keys expire after their")
-        .append(" window. Warm-up before the runs (not counted): ")
-        .append(BenchStats.num(warm.rps()))
-        .append(" decisions/s, trivial endpoint ")
-        .append(BenchStats.num(warm2.rps()))
-        .append(" req/s.\n");
+    return new Result(
+        load,
+        bench.seconds(),
+        peakRuns,
+        BenchStats.median(checkRps),
+        BenchStats.median(trivialRps),
+        connections,
+        delay,
+        target,
+        halfRuns,
+        BenchStats.median(halfRps),
+        BenchStats.median(halfP50),
+        BenchStats.median(halfP99),
+        redisRuns,
+        BenchStats.median(redisRps),
+        memoryRun.rps(),
+        keys.size(),
+        entriesMean,
+        after - before,
+        bytesPerKey,
+        usageMean,
+        sample.size(),
+        fullKey,
+        warm.rps(),
+        warm2.rps());
   }
 
   private static double fullWindowKeyBytes(BenchRun bench, int port) throws Exception {

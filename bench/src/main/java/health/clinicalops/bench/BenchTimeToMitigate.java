@@ -1,4 +1,4 @@
-package health.clinicalops.drill;
+package health.clinicalops.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,9 +18,81 @@ final class BenchTimeToMitigate {
 
   private BenchTimeToMitigate() {}
 
-  static void measure(BenchRun bench) throws Exception {
-    BenchReport report = bench.report();
-    StringBuilder s = report.section("6. Time to mitigate, from the drill");
+  /** One row of the drill's timeline ({@code ./clinops drill --json}). */
+  record Response(
+      String runbook,
+      String event,
+      String action,
+      double seconds,
+      String byHand,
+      boolean ok,
+      String note) {
+
+    /** The runbook's budget for the step, in seconds; NaN where it gives none in minutes. */
+    double byHandSeconds() {
+      return minutes(byHand) * 60;
+    }
+
+    String faster() {
+      double budget = byHandSeconds();
+      return Double.isNaN(budget) || seconds <= 0 ? "-" : BenchStats.ratio(budget / seconds);
+    }
+  }
+
+  /**
+   * Item 6's figures.
+   *
+   * @param retried empty, or why the drill ran a second time
+   */
+  record Result(String loadAtStart, int exitCode, String retried, List<Response> rows)
+      implements BenchReport.Section {
+
+    long failed() {
+      return rows.stream().filter(r -> !r.ok()).count();
+    }
+
+    @Override
+    public String template() {
+      return "time-to-mitigate";
+    }
+
+    @Override
+    public List<BenchReport.SummaryRow> summary() {
+      // Per runbook, its slowest step that succeeded and has a budget in minutes.
+      Map<String, Response> slowest = new LinkedHashMap<>();
+      for (Response row : rows) {
+        if (row.ok() && !Double.isNaN(row.byHandSeconds())) {
+          slowest.merge(row.runbook(), row, (a, b) -> b.seconds() > a.seconds() ? b : a);
+        }
+      }
+      List<BenchReport.SummaryRow> summary = new ArrayList<>();
+      slowest.forEach(
+          (runbook, row) ->
+              summary.add(
+                  new BenchReport.SummaryRow(
+                      "6",
+                      "time to mitigate: " + runbook + " (slowest timed step)",
+                      BenchStats.num(row.seconds()) + " s",
+                      BenchStats.num(row.byHandSeconds() / 60) + " min by hand (runbook)",
+                      BenchStats.ratio(row.byHandSeconds() / row.seconds()) + " faster",
+                      "- (reported)",
+                      "-")));
+      if (failed() > 0) {
+        summary.add(
+            new BenchReport.SummaryRow(
+                "6",
+                "drill responses",
+                failed() + " of " + rows.size() + " failed",
+                "-",
+                "-",
+                "all happen",
+                "**missed**: see section 6"));
+      }
+      return summary;
+    }
+  }
+
+  static Result measure(BenchRun bench) throws Exception {
     Path json = bench.out().resolve("drill.json");
     Files.deleteIfExists(json);
     String load = BenchMachine.loadAverage();
@@ -62,77 +134,19 @@ final class BenchTimeToMitigate {
               + "): "
               + BenchCommand.tail(r.output(), 1500));
     }
-    JsonNode rows = new ObjectMapper().readTree(json.toFile());
-    s.append("Load average at the start: ")
-        .append(load)
-        .append(". `./clinops drill --json` (exit ")
-        .append(r.exitCode())
-        .append(retried)
-        .append(") on its own fresh stack after the benchmarks; seconds run")
-        .append(" from the triggering event to the automated action. The runbooks' minute-long")
-        .append(
-            " detection windows are shortened to seconds by the drill's settings (the note says")
-        .append(" which): in production the error-spike alert, for one, waits the runbook's 5")
-        .append(" minutes by design. \"By hand\" is the runbook's own budget for the step a person")
-        .append(
-            " would do.\n\n"
-                + "| runbook | event | automated action | seconds | by hand (runbook) | faster | ok"
-                + " | note |\n"
-                + "| --- | --- | --- | --- | --- | --- | --- | --- |\n");
-    Map<String, double[]> perRunbook = new LinkedHashMap<>();
-    int failed = 0;
-    for (JsonNode row : rows) {
-      double secs = row.get("seconds").asDouble();
-      String byHand = row.get("byHand").asText();
-      double budget = minutes(byHand) * 60;
-      boolean ok = row.get("ok").asBoolean();
-      if (!ok) {
-        failed++;
-      }
-      String runbook = row.get("runbook").asText();
-      if (ok && !Double.isNaN(budget)) {
-        double[] worst = perRunbook.computeIfAbsent(runbook, k -> new double[] {0, 0});
-        if (secs > worst[0]) {
-          worst[0] = secs;
-          worst[1] = budget;
-        }
-      }
-      s.append(
-          BenchReport.tableRow(
-              BenchReport.cell(runbook),
-              BenchReport.cell(row.get("event").asText()),
-              BenchReport.cell(row.get("action").asText()),
-              BenchStats.num(secs),
-              BenchReport.cell(byHand),
-              Double.isNaN(budget) || secs <= 0 ? "-" : BenchStats.ratio(budget / secs),
-              ok ? "yes" : "**NO**",
-              BenchReport.cell(row.get("note").asText())));
+    List<Response> rows = new ArrayList<>();
+    for (JsonNode row : new ObjectMapper().readTree(json.toFile())) {
+      rows.add(
+          new Response(
+              row.get("runbook").asText(),
+              row.get("event").asText(),
+              row.get("action").asText(),
+              row.get("seconds").asDouble(),
+              row.get("byHand").asText(),
+              row.get("ok").asBoolean(),
+              row.get("note").asText()));
     }
-    s.append("\n")
-        .append(rows.size())
-        .append(" responses expected, ")
-        .append(failed)
-        .append(" failed.\n");
-    perRunbook.forEach(
-        (runbook, w) ->
-            report.row(
-                "6",
-                "time to mitigate: " + runbook + " (slowest timed step)",
-                BenchStats.num(w[0]) + " s",
-                BenchStats.num(w[1] / 60) + " min by hand (runbook)",
-                BenchStats.ratio(w[1] / w[0]) + " faster",
-                "- (reported)",
-                "-"));
-    if (failed > 0) {
-      report.row(
-          "6",
-          "drill responses",
-          failed + " of " + rows.size() + " failed",
-          "-",
-          "-",
-          "all happen",
-          "**missed**: see section 6");
-    }
+    return new Result(load, r.exitCode(), retried, rows);
   }
 
   private static boolean startUpFailed(Path json) {

@@ -1,4 +1,4 @@
-package health.clinicalops.drill;
+package health.clinicalops.bench;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

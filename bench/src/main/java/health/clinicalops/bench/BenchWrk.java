@@ -1,10 +1,9 @@
-package health.clinicalops.drill;
+package health.clinicalops.bench;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,21 +19,10 @@ final class BenchWrk {
   private BenchWrk() {}
 
   /** One wrk run: requests/s, latency percentiles in ms, responses that were not 2xx. */
-  record Run(double rps, double p50, double p99, long requests, long non2xx, long socketErrors) {
+  record Run(double rps, double p50, double p99, long requests, long non2xx, long socketErrors) {}
 
-    /** A row of a runs table: run, load before, req/s, p50 ms, p99 ms, non-2xx. */
-    String tableRow(int run, String load) {
-      return String.format(
-          Locale.ROOT,
-          "| %d | %s | %s | %s | %s | %d |",
-          run,
-          load,
-          BenchStats.num(rps),
-          BenchStats.num(p50),
-          BenchStats.num(p99),
-          non2xx);
-    }
-  }
+  /** A run with the load average just before it, for the runs tables. */
+  record LoadedRun(String load, Run wrk) {}
 
   static Run run(
       Path script, String url, int threads, int connections, int seconds, List<String> args) {

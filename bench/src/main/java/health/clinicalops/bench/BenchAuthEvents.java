@@ -1,12 +1,13 @@
-package health.clinicalops.drill;
+package health.clinicalops.bench;
 
+import health.clinicalops.drill.LocalStack;
+import health.clinicalops.testing.ServiceProcess;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -19,47 +20,49 @@ final class BenchAuthEvents {
 
   private BenchAuthEvents() {}
 
-  static void measure(BenchRun bench, LocalStack stack) throws Exception {
-    BenchReport report = bench.report();
+  /** One run: accepted events per second, with the load average before it. */
+  record Run(String load, double eventsPerSecond) {}
+
+  /** Item 2's figures. */
+  record Result(int senders, int batch, int seconds, List<Run> runs, double median)
+      implements BenchReport.Section {
+
+    @Override
+    public String template() {
+      return "auth-events";
+    }
+
+    @Override
+    public List<BenchReport.SummaryRow> summary() {
+      return List.of(
+          new BenchReport.SummaryRow(
+              "2",
+              "auth events/s via NDJSON batches (10% failures)",
+              BenchStats.num(median) + "/s",
+              "-",
+              "-",
+              "≥ 20,000/s",
+              BenchReport.atLeast(median, 20_000)));
+    }
+  }
+
+  static Result measure(BenchRun bench, LocalStack stack) throws Exception {
     ServiceProcess guard = stack.services().get("auth-guard");
-    StringBuilder s = report.section("2. auth-guard: auth event ingest (NDJSON batches)");
     int batch = 1000;
     int senders = 4;
     AtomicLong ip = new AtomicLong(1);
     bench.progress().step("auth-guard events: warm-up");
     authEventRun(bench, guard, batch, senders, Math.max(3, bench.seconds() / 2), ip);
+    List<Run> runs = new ArrayList<>();
     List<Double> rates = new ArrayList<>();
-    s.append("| run | load before | events/s |\n| --- | --- | --- |\n");
     for (int i = 0; i < bench.runs(); i++) {
       bench.progress().step("auth-guard events: run " + (i + 1) + "/" + bench.runs());
       String l = BenchMachine.loadAverage();
       double r = authEventRun(bench, guard, batch, senders, bench.seconds(), ip);
       rates.add(r);
-      s.append(String.format(Locale.ROOT, "| %d | %s | %s |%n", i + 1, l, BenchStats.num(r)));
+      runs.add(new Run(l, r));
     }
-    double median = BenchStats.median(rates);
-    s.append("\n")
-        .append(senders)
-        .append(" clients (Java HttpClient) each POST `application/x-ndjson`")
-        .append(" batches of ")
-        .append(batch)
-        .append(" events to `/api/v1/auth-events` for ")
-        .append(bench.seconds())
-        .append(" s. 90% are successful sign-ins, 10% failures; each failure comes")
-        .append(" from an IP and for an account never seen before, so each costs its Redis round")
-        .append(" trip (`record-failure.lua`) and an abuse assessment, but no block or incident")
-        .append(" follows (those are the drill's business). An event counts when the response")
-        .append(" accepted it. **Median ")
-        .append(BenchStats.num(median))
-        .append(" events/s.**\n");
-    report.row(
-        "2",
-        "auth events/s via NDJSON batches (10% failures)",
-        BenchStats.num(median) + "/s",
-        "-",
-        "-",
-        "≥ 20,000/s",
-        BenchReport.atLeast(median, 20_000));
+    return new Result(senders, batch, bench.seconds(), runs, BenchStats.median(rates));
   }
 
   private static double authEventRun(

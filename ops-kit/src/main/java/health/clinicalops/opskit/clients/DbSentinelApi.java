@@ -1,4 +1,4 @@
-package health.clinicalops.errorwatch.clients;
+package health.clinicalops.opskit.clients;
 
 import health.clinicalops.opskit.ServiceNames;
 import health.clinicalops.opskit.security.OutboundBearerTokenFactory;

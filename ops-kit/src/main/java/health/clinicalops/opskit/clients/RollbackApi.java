@@ -1,8 +1,6 @@
-package health.clinicalops.errorwatch.clients;
+package health.clinicalops.opskit.clients;
 
 import health.clinicalops.opskit.ServiceNames;
-import health.clinicalops.opskit.clients.RollbackAnswer;
-import health.clinicalops.opskit.clients.RollbackRequest;
 import health.clinicalops.opskit.security.OutboundBearerTokenFactory;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -18,7 +16,7 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 @RegisterRestClient(configKey = ServiceNames.ROLLBACK_ORCHESTRATOR)
 @RegisterClientHeaders(OutboundBearerTokenFactory.class)
 @Path("/api/v1/rollbacks")
-public interface RollbackOrchestratorApi {
+public interface RollbackApi {
 
   @POST
   @Consumes(MediaType.APPLICATION_JSON)

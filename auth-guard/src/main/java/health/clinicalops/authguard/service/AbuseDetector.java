@@ -9,6 +9,7 @@ import health.clinicalops.authguard.store.FailureCounts;
 import health.clinicalops.authguard.store.FailureKeys;
 import health.clinicalops.authguard.store.ResilientWindowStore;
 import health.clinicalops.opskit.clients.Severity;
+import health.clinicalops.opskit.dryrun.DryRun;
 import health.clinicalops.opskit.evidence.AuthAbuseEvidence;
 import health.clinicalops.opskit.journal.RunbookIncident;
 import health.clinicalops.opskit.journal.RunbookJournal;
@@ -35,6 +36,7 @@ public class AbuseDetector {
   private static final int SAMPLE = 20;
 
   private final AuthGuardConfig config;
+  private final DryRun dryRun;
   private final BlockListService blocks;
   private final AttackRepository attacks;
   private final ResilientWindowStore store;
@@ -47,6 +49,7 @@ public class AbuseDetector {
 
   AbuseDetector(
       AuthGuardConfig config,
+      DryRun dryRun,
       BlockListService blocks,
       AttackRepository attacks,
       ResilientWindowStore store,
@@ -55,6 +58,7 @@ public class AbuseDetector {
       AuthGuardMetrics metrics,
       Clock clock) {
     this.config = config;
+    this.dryRun = dryRun;
     this.evidenceWrites = new EvidenceWrites(config.abuse().trackedAttacks());
     this.blocks = blocks;
     this.attacks = attacks;
@@ -170,7 +174,7 @@ public class AbuseDetector {
     if (!evidenceWrites.due(key, now, config.abuse().evidenceRefresh())) {
       return;
     }
-    boolean shadow = config.shadowMode();
+    boolean shadow = dryRun.enabled();
     List<String> sample = recent(finding.sampleKey());
     AuthAbuseEvidence evidence =
         attackClass == AttackClass.CREDENTIAL_STUFFING
@@ -221,13 +225,12 @@ public class AbuseDetector {
     String username = attack.subject();
     if (shadow) {
       AuthAbuseEvidence evidence =
-          attack.evidence().withSessionsRevoked("not in shadow mode (would revoke)");
+          attack.evidence().withSessionsRevoked("not in a dry run (would revoke)");
       attacks.upsert(attack.withEvidence(evidence, false), endedBefore(attack.lastSeen()));
       incident
           .withEvidence(evidence)
           .dryRunStep(
-              SessionRevocationService.REVOKED,
-              "refresh token of " + username + " kept (shadow mode)");
+              SessionRevocationService.REVOKED, "refresh token of " + username + " kept (dry run)");
       return;
     }
     AuthGuardConfig.Abuse abuse = config.abuse();

@@ -241,7 +241,10 @@ public interface AuthGuardConfig {
     @WithDefault("250ms")
     Duration timeout();
 
-    /** While in fallback, Redis is probed this often; the shared limits return on success. */
+    /**
+     * While in fallback, Redis is probed this often; the shared limits return on success. At least
+     * 1 s (the scheduler's resolution).
+     */
     @WithDefault("1s")
     Duration probeInterval();
   }

@@ -50,6 +50,7 @@ public class OverwhelmMonitor {
   private final Clock clock;
   private final Map<String, Long> lastEvaluatedBucket = new ConcurrentHashMap<>();
   private final Map<String, Verdict> lastVerdicts = new ConcurrentHashMap<>();
+  private final OverwhelmRule rule;
 
   OverwhelmMonitor(
       AuthGuardConfig config,
@@ -70,6 +71,7 @@ public class OverwhelmMonitor {
     this.opsState = opsState;
     this.metrics = metrics;
     this.clock = clock;
+    this.rule = new OverwhelmRule(OverwhelmRule.Thresholds.of(config.overwhelmed()));
   }
 
   /** The judgement of one policy's window. */
@@ -136,20 +138,11 @@ public class OverwhelmMonitor {
 
   private void judge(String policy, Instant start, Instant end, WindowStats stats) {
     AuthGuardConfig.Overwhelmed settings = config.overwhelmed();
-    double share =
-        Math.min(1.0, (double) stats.limitedClients() / Math.max(1, stats.activeClients()));
-    long topDenials =
-        stats.topKeys().stream()
-            .limit(settings.abuseMaxKeys())
-            .mapToLong(WindowStats.Ranked::count)
-            .sum();
-    boolean abuse =
-        stats.limitedClients() <= settings.abuseMaxKeys()
-            || (stats.denials() > 0
-                && (double) topDenials / stats.denials() >= settings.abuseShare());
-    String verdict = abuse ? "abuse" : "legitimate-spike";
-    boolean overwhelmed =
-        stats.activeClients() >= settings.minActiveClients() && share >= settings.limitedShare();
+    OverwhelmRule.Judgement judgement = rule.judge(stats);
+    double share = judgement.limitedShare();
+    boolean abuse = judgement.abuse();
+    String verdict = judgement.verdict();
+    boolean overwhelmed = judgement.overwhelmed();
     boolean relief = false;
     if (overwhelmed) {
       metrics.overwhelmed(policy, verdict);

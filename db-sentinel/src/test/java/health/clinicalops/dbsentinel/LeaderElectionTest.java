@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import health.clinicalops.dbsentinel.clients.LeaseCalls;
 import health.clinicalops.dbsentinel.service.LeaseElection;
 import health.clinicalops.dbsentinel.testsupport.FakeIncidentsResource;
 import health.clinicalops.dbsentinel.testsupport.SentinelDatabasesTestResource;
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.Test;
 class LeaderElectionTest extends SentinelTestBase {
 
   @Inject KubernetesClient client;
+  @Inject LeaseCalls leaseCalls;
   @Inject OpsStateWatcher watcher;
 
   @Test
@@ -179,6 +181,6 @@ class LeaderElectionTest extends SentinelTestBase {
 
   private LeaseElection election(String lease, String identity) {
     return new LeaseElection(
-        client, watcher.namespace(), lease, identity, Duration.ofSeconds(2), Clock.systemUTC());
+        leaseCalls, watcher.namespace(), lease, identity, Duration.ofSeconds(2), Clock.systemUTC());
   }
 }

@@ -24,11 +24,12 @@ public interface AuthGuardConfig {
   Map<String, Policy> policies();
 
   /**
-   * Shadow mode: decide, count, classify and record everything, but never refuse a request, never
-   * enforce a block and never revoke a session automatically.
+   * Deprecated name of {@code clinicalops.dry-run} (ops-kit's {@code DryRun}), still honoured with
+   * a warning at start-up. Declared only so that a deployment still setting it starts; read {@code
+   * DryRun} instead.
    */
-  @WithDefault("false")
-  boolean shadowMode();
+  @Deprecated(forRemoval = true)
+  Optional<Boolean> shadowMode();
 
   /** Failed sign-in detection and response. */
   Abuse abuse();
@@ -240,7 +241,10 @@ public interface AuthGuardConfig {
     @WithDefault("250ms")
     Duration timeout();
 
-    /** While in fallback, Redis is probed this often; the shared limits return on success. */
+    /**
+     * While in fallback, Redis is probed this often; the shared limits return on success. At least
+     * 1 s (the scheduler's resolution).
+     */
     @WithDefault("1s")
     Duration probeInterval();
   }

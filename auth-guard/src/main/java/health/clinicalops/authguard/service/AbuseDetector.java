@@ -5,10 +5,12 @@ import health.clinicalops.authguard.domain.Attack;
 import health.clinicalops.authguard.domain.AttackClass;
 import health.clinicalops.authguard.domain.IpBlock;
 import health.clinicalops.authguard.repository.AttackRepository;
+import health.clinicalops.authguard.service.AttackClassifier.Finding;
 import health.clinicalops.authguard.store.FailureCounts;
 import health.clinicalops.authguard.store.FailureKeys;
 import health.clinicalops.authguard.store.ResilientWindowStore;
 import health.clinicalops.opskit.clients.Severity;
+import health.clinicalops.opskit.dryrun.DryRun;
 import health.clinicalops.opskit.evidence.AuthAbuseEvidence;
 import health.clinicalops.opskit.journal.RunbookIncident;
 import health.clinicalops.opskit.journal.RunbookJournal;
@@ -35,6 +37,7 @@ public class AbuseDetector {
   private static final int SAMPLE = 20;
 
   private final AuthGuardConfig config;
+  private final DryRun dryRun;
   private final BlockListService blocks;
   private final AttackRepository attacks;
   private final ResilientWindowStore store;
@@ -44,9 +47,11 @@ public class AbuseDetector {
   private final Clock clock;
 
   private final EvidenceWrites evidenceWrites;
+  private final AttackClassifier classifier;
 
   AbuseDetector(
       AuthGuardConfig config,
+      DryRun dryRun,
       BlockListService blocks,
       AttackRepository attacks,
       ResilientWindowStore store,
@@ -55,7 +60,9 @@ public class AbuseDetector {
       AuthGuardMetrics metrics,
       Clock clock) {
     this.config = config;
+    this.dryRun = dryRun;
     this.evidenceWrites = new EvidenceWrites(config.abuse().trackedAttacks());
+    this.classifier = new AttackClassifier(AttackClassifier.Thresholds.of(config.abuse()));
     this.blocks = blocks;
     this.attacks = attacks;
     this.store = store;
@@ -67,17 +74,6 @@ public class AbuseDetector {
 
   /** What was done for one failure. */
   public record Response(Optional<IpBlock> block, List<String> attacks) {}
-
-  /**
-   * One recognised pattern before it is recorded; {@code sampleKey} holds the recent usernames (one
-   * source's attack) or addresses (one account's) that its evidence samples.
-   */
-  record Finding(
-      AttackClass attackClass,
-      String subject,
-      long failures,
-      AuthAbuseEvidence evidence,
-      String sampleKey) {}
 
   public Response assess(
       InetAddress address, String username, FailureKeys keys, FailureCounts counts) {
@@ -103,64 +99,11 @@ public class AbuseDetector {
                   counts.ipFingerprints()));
     }
     List<String> recognised = new ArrayList<>();
-    for (Finding finding : classify(ip, username, keys, counts)) {
+    for (Finding finding : classifier.classify(ip, username, keys, counts)) {
       record(finding, address);
       recognised.add(finding.attackClass().wireValue() + ":" + finding.subject());
     }
     return new Response(block, recognised);
-  }
-
-  /** The runbook's step 4 on the current counts; a normal stream yields nothing. */
-  List<Finding> classify(String ip, String username, FailureKeys keys, FailureCounts c) {
-    AuthGuardConfig.Abuse abuse = config.abuse();
-    String window = abuse.window().toString();
-    List<Finding> findings = new ArrayList<>();
-    if (c.ipUsernames() >= abuse.stuffingMinUsernames()) {
-      // The same few passwords over many accounts is spraying; one password per account, leaked
-      // pairs, is stuffing.
-      boolean spraying =
-          c.ipCommonPasswordFailures() * 2 >= c.ipFailures()
-              || (c.ipFingerprints() > 0 && c.ipFingerprints() * 4 <= c.ipUsernames());
-      AttackClass stuffing = AttackClass.CREDENTIAL_STUFFING;
-      findings.add(
-          new Finding(
-              stuffing,
-              ip,
-              c.ipFailures(),
-              AuthAbuseEvidence.fromOneSource(
-                  stuffing.wireValue(),
-                  spraying ? "password-spraying" : "credential-stuffing",
-                  ip,
-                  window,
-                  c.ipFailures(),
-                  c.ipUsernames(),
-                  c.ipFingerprints(),
-                  c.ipCommonPasswordFailures()),
-              keys.ipUsernames()));
-    }
-    AttackClass onAccount = null;
-    if (c.accountIps() >= abuse.distributedMinIps()) {
-      onAccount = AttackClass.DISTRIBUTED;
-    } else if (c.accountFingerprints() >= abuse.bruteForceMinPasswords()
-        || (c.accountFingerprints() == 0 && c.accountFailures() >= abuse.bruteForceMinFailures())) {
-      onAccount = AttackClass.BRUTE_FORCE;
-    }
-    if (onAccount != null) {
-      findings.add(
-          new Finding(
-              onAccount,
-              username,
-              c.accountFailures(),
-              AuthAbuseEvidence.onOneAccount(
-                  onAccount.wireValue(),
-                  username,
-                  window,
-                  c.accountFailures(),
-                  c.accountFingerprints(),
-                  c.accountIps()),
-              keys.accountIps()));
-    }
-    return findings;
   }
 
   private void record(Finding finding, InetAddress address) {
@@ -170,7 +113,7 @@ public class AbuseDetector {
     if (!evidenceWrites.due(key, now, config.abuse().evidenceRefresh())) {
       return;
     }
-    boolean shadow = config.shadowMode();
+    boolean shadow = dryRun.enabled();
     List<String> sample = recent(finding.sampleKey());
     AuthAbuseEvidence evidence =
         attackClass == AttackClass.CREDENTIAL_STUFFING
@@ -221,13 +164,12 @@ public class AbuseDetector {
     String username = attack.subject();
     if (shadow) {
       AuthAbuseEvidence evidence =
-          attack.evidence().withSessionsRevoked("not in shadow mode (would revoke)");
+          attack.evidence().withSessionsRevoked("not in a dry run (would revoke)");
       attacks.upsert(attack.withEvidence(evidence, false), endedBefore(attack.lastSeen()));
       incident
           .withEvidence(evidence)
           .dryRunStep(
-              SessionRevocationService.REVOKED,
-              "refresh token of " + username + " kept (shadow mode)");
+              SessionRevocationService.REVOKED, "refresh token of " + username + " kept (dry run)");
       return;
     }
     AuthGuardConfig.Abuse abuse = config.abuse();

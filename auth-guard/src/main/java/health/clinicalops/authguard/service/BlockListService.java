@@ -6,6 +6,7 @@ import health.clinicalops.authguard.domain.IpAddresses;
 import health.clinicalops.authguard.domain.IpBlock;
 import health.clinicalops.authguard.repository.BlockRepository;
 import health.clinicalops.opskit.clients.Severity;
+import health.clinicalops.opskit.dryrun.DryRun;
 import health.clinicalops.opskit.evidence.AuthAbuseEvidence;
 import health.clinicalops.opskit.journal.RunbookIncident;
 import health.clinicalops.opskit.journal.RunbookJournal;
@@ -46,6 +47,7 @@ public class BlockListService {
 
   private final BlockRepository repository;
   private final AuthGuardConfig config;
+  private final DryRun dryRun;
   private final RunbookJournal journal;
   private final AuthGuardMetrics metrics;
   private final Clock clock;
@@ -60,11 +62,13 @@ public class BlockListService {
   BlockListService(
       BlockRepository repository,
       AuthGuardConfig config,
+      DryRun dryRun,
       RunbookJournal journal,
       AuthGuardMetrics metrics,
       Clock clock) {
     this.repository = repository;
     this.config = config;
+    this.dryRun = dryRun;
     this.journal = journal;
     this.metrics = metrics;
     this.clock = clock;
@@ -147,7 +151,7 @@ public class BlockListService {
             "automatic",
             journal.service(),
             Optional.empty(),
-            config.shadowMode(),
+            dryRun.enabled(),
             evidence));
   }
 

@@ -12,10 +12,8 @@ import health.clinicalops.opskit.journal.RunbookJournal;
 import health.clinicalops.opskit.opsstate.OpsStateWatcher;
 import health.clinicalops.opskit.opsstate.OpsStateWriter;
 import health.clinicalops.opskit.opsstate.RateLimitOverride;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,9 +23,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -55,7 +50,7 @@ public class OverwhelmMonitor {
   private final Clock clock;
   private final Map<String, Long> lastEvaluatedBucket = new ConcurrentHashMap<>();
   private final Map<String, Verdict> lastVerdicts = new ConcurrentHashMap<>();
-  private ScheduledExecutorService ticker;
+  private final OverwhelmRule rule;
 
   OverwhelmMonitor(
       AuthGuardConfig config,
@@ -76,6 +71,7 @@ public class OverwhelmMonitor {
     this.opsState = opsState;
     this.metrics = metrics;
     this.clock = clock;
+    this.rule = new OverwhelmRule(OverwhelmRule.Thresholds.of(config.overwhelmed()));
   }
 
   /** The judgement of one policy's window. */
@@ -93,30 +89,15 @@ public class OverwhelmMonitor {
       boolean overwhelmed,
       boolean reliefApplied) {}
 
-  void onStart(@Observes StartupEvent startup) {
-    ticker =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "auth-guard-overwhelm-check");
-              t.setDaemon(true);
-              return t;
-            });
-    long period = Math.max(100, config.overwhelmed().window().toMillis() / 4);
-    ticker.scheduleWithFixedDelay(this::evaluateSafely, period, period, TimeUnit.MILLISECONDS);
-  }
-
-  void onStop(@Observes ShutdownEvent shutdown) {
-    if (ticker != null) {
-      ticker.shutdownNow();
-    }
-  }
-
   /** The last judgement per policy (for operators). */
   public Map<String, Verdict> lastVerdicts() {
     return Map.copyOf(lastVerdicts);
   }
 
-  private void evaluateSafely() {
+  // Every second, the scheduler's resolution: a window is judged within a second of its end (it was
+  // within a quarter of a window), each window once; a tick with no window completed asks nothing.
+  @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void evaluateSafely() {
     try {
       evaluateCompletedWindows();
     } catch (RuntimeException e) {
@@ -157,20 +138,11 @@ public class OverwhelmMonitor {
 
   private void judge(String policy, Instant start, Instant end, WindowStats stats) {
     AuthGuardConfig.Overwhelmed settings = config.overwhelmed();
-    double share =
-        Math.min(1.0, (double) stats.limitedClients() / Math.max(1, stats.activeClients()));
-    long topDenials =
-        stats.topKeys().stream()
-            .limit(settings.abuseMaxKeys())
-            .mapToLong(WindowStats.Ranked::count)
-            .sum();
-    boolean abuse =
-        stats.limitedClients() <= settings.abuseMaxKeys()
-            || (stats.denials() > 0
-                && (double) topDenials / stats.denials() >= settings.abuseShare());
-    String verdict = abuse ? "abuse" : "legitimate-spike";
-    boolean overwhelmed =
-        stats.activeClients() >= settings.minActiveClients() && share >= settings.limitedShare();
+    OverwhelmRule.Judgement judgement = rule.judge(stats);
+    double share = judgement.limitedShare();
+    boolean abuse = judgement.abuse();
+    String verdict = judgement.verdict();
+    boolean overwhelmed = judgement.overwhelmed();
     boolean relief = false;
     if (overwhelmed) {
       metrics.overwhelmed(policy, verdict);

@@ -9,6 +9,7 @@ import health.clinicalops.authguard.domain.ResolvedPolicy;
 import health.clinicalops.authguard.store.RateQuery;
 import health.clinicalops.authguard.store.ResilientWindowStore;
 import health.clinicalops.authguard.store.StoreKeys;
+import health.clinicalops.opskit.dryrun.DryRun;
 import health.clinicalops.opskit.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,6 +37,7 @@ public class RateLimitService {
   private final ResilientWindowStore store;
   private final AuthGuardMetrics metrics;
   private final AuthGuardConfig config;
+  private final DryRun dryRun;
   private final Clock clock;
   private final String instanceId = UUID.randomUUID().toString().substring(0, 8);
   private final AtomicLong sequence = new AtomicLong();
@@ -47,16 +49,18 @@ public class RateLimitService {
       ResilientWindowStore store,
       AuthGuardMetrics metrics,
       AuthGuardConfig config,
+      DryRun dryRun,
       Clock clock) {
     this.policies = policies;
     this.blocks = blocks;
     this.store = store;
     this.metrics = metrics;
     this.config = config;
+    this.dryRun = dryRun;
     this.clock = clock;
   }
 
-  /** Decides; fails with 429 (limited) or 403 (blocked source) problems unless in shadow mode. */
+  /** Decides; fails with 429 (limited) or 403 (blocked source) problems unless in dry run. */
   public Uni<RateLimitDecision> check(@Valid @NotNull RateLimitRequest request) {
     ResolvedPolicy policy =
         policies
@@ -69,11 +73,11 @@ public class RateLimitService {
                             + "'; configured: "
                             + policies.names()));
     policiesSeen.add(policy.name());
-    boolean shadow = config.shadowMode();
+    boolean dryRun = this.dryRun.enabled();
     Optional<IpBlock> block = blockOf(request);
     if (block.isPresent() && block.get().enforcedAt(clock.instant())) {
       IpBlock b = block.get();
-      if (!shadow) {
+      if (!dryRun) {
         metrics.decision("blocked", policy.name());
         Duration retry = Duration.between(clock.instant(), b.expiresAt());
         throw new ProblemException(
@@ -97,7 +101,7 @@ public class RateLimitService {
               }
               Duration retryAfter =
                   Duration.ofMillis(Math.max(1, count.retryAtMs() - count.nowMs()));
-              if (shadow) {
+              if (dryRun) {
                 metrics.decision("shadow-limited", policy.name());
                 return decision(policy, 0, count.resetAtMs(), true, fallback, Boolean.TRUE);
               }

@@ -2,19 +2,15 @@ package health.clinicalops.authguard.store;
 
 import health.clinicalops.authguard.config.AuthGuardConfig;
 import health.clinicalops.authguard.service.AuthGuardMetrics;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.Startup;
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
@@ -23,10 +19,12 @@ import org.jboss.logging.Logger;
  * The outbound edge to Redis with its fallback: every operation goes to Redis while it answers
  * within {@code clinicalops.auth-guard.redis.timeout}; on the first failure this pod switches to
  * its own {@link LocalWindowStore} (per-pod limits), counts every decision taken there in {@code
- * clinicalops_auth_guard_fallbacks_total}, and probes Redis in the background until it answers
- * again, then switches back by itself. While in fallback no request waits for Redis.
+ * clinicalops_auth_guard_fallbacks_total}, and probes Redis every {@code
+ * clinicalops.auth-guard.redis.probe-interval} until it answers again, then switches back by
+ * itself. While in fallback no request waits for Redis.
  */
 @ApplicationScoped
+@Startup
 public class ResilientWindowStore implements WindowStore {
 
   private static final Logger LOG = Logger.getLogger(ResilientWindowStore.class);
@@ -34,14 +32,13 @@ public class ResilientWindowStore implements WindowStore {
   private final WindowStore redis;
   private final LocalWindowStore local;
   private final Duration timeout;
-  private final Duration probeInterval;
   private final AuthGuardMetrics metrics;
   private final AtomicLong fallbacks = new AtomicLong();
   private final Clock clock;
   private volatile boolean redisAvailable = true;
   private volatile Instant fallbackSince;
   private volatile String lastError;
-  private ScheduledExecutorService background;
+  private volatile boolean warmedUp;
 
   @Inject
   ResilientWindowStore(
@@ -59,43 +56,25 @@ public class ResilientWindowStore implements WindowStore {
     this.redis = redis;
     this.local = local;
     this.timeout = config.redis().timeout();
-    this.probeInterval = config.redis().probeInterval();
     this.metrics = metrics;
     this.clock = clock;
     metrics.redisFallbackActive(this);
   }
 
-  void onStart(@Observes StartupEvent startup) {
-    start();
-  }
-
-  void onStop(@Observes ShutdownEvent shutdown) {
-    stop();
-  }
-
-  /** Starts the Redis probe and the eviction of idle local windows. */
-  public synchronized void start() {
-    if (background != null) {
+  /**
+   * The background work: the first run connects (and fails over, if Redis is not there) before the
+   * first request pays for it; later runs evict idle local windows and, in fallback, probe Redis.
+   */
+  @Scheduled(
+      every = "${clinicalops.auth-guard.redis.probe-interval:1s}",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void probeInBackground() {
+    if (!warmedUp) {
+      warmedUp = true;
+      warmUp();
       return;
     }
-    background =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "auth-guard-redis-probe");
-              t.setDaemon(true);
-              return t;
-            });
-    long period = probeInterval.toMillis();
-    // Connect (and fail over, if Redis is not there) before the first request pays for it.
-    background.execute(this::warmUp);
-    background.scheduleWithFixedDelay(this::probe, period, period, TimeUnit.MILLISECONDS);
-  }
-
-  public synchronized void stop() {
-    if (background != null) {
-      background.shutdownNow();
-      background = null;
-    }
+    probe();
   }
 
   @Override

@@ -32,11 +32,12 @@ public interface DbSentinelConfig {
   Leader leader();
 
   /**
-   * Dry run: probe, decide and report what would be done (log, actions endpoint, incident
-   * timeline), but never write the ops-state ConfigMap.
+   * Deprecated name of {@code clinicalops.dry-run} (ops-kit's {@code DryRun}), still honoured with
+   * a warning at start-up. Declared only so that a deployment still setting it starts; read {@code
+   * DryRun} instead.
    */
-  @WithDefault("false")
-  boolean dryRun();
+  @Deprecated(forRemoval = true)
+  Optional<Boolean> dryRun();
 
   /** Connection settings of the primary. */
   interface PrimaryDatabase {

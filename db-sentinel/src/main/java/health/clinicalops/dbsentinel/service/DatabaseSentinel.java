@@ -1,5 +1,6 @@
 package health.clinicalops.dbsentinel.service;
 
+import health.clinicalops.dbsentinel.clients.LeaseCalls;
 import health.clinicalops.dbsentinel.config.DbSentinelConfig;
 import health.clinicalops.dbsentinel.domain.Cause;
 import health.clinicalops.dbsentinel.domain.CircuitState;
@@ -8,7 +9,6 @@ import health.clinicalops.dbsentinel.domain.DatabaseActivity;
 import health.clinicalops.dbsentinel.domain.DatabaseStatus;
 import health.clinicalops.dbsentinel.domain.ProbeResult;
 import health.clinicalops.opskit.opsstate.OpsStateWatcher;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
@@ -57,7 +57,7 @@ public class DatabaseSentinel {
       SentinelMetrics metrics,
       OpsStateWatcher watcher,
       CircuitBreakerMaintenance breakers,
-      KubernetesClient client,
+      LeaseCalls leaseCalls,
       DbSentinelConfig config,
       Clock clock) {
     this.probe = probe;
@@ -76,7 +76,7 @@ public class DatabaseSentinel {
             .orElseGet(() -> "db-sentinel-" + UUID.randomUUID());
     this.election =
         new LeaseElection(
-            client,
+            leaseCalls,
             watcher.namespace(),
             leader.leaseName(),
             identity,

@@ -1,11 +1,9 @@
 package health.clinicalops.dbsentinel.service;
 
+import health.clinicalops.dbsentinel.clients.LeaseCalls;
+import health.clinicalops.opskit.opsstate.ResourceVersionConflict;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.Resource;
-import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,7 +17,8 @@ import org.jboss.logging.Logger;
  * One writer among db-sentinel replicas, through a coordination.k8s.io/v1 Lease. Each replica calls
  * {@link #tryAcquireOrRenew()} once per probe: the holder renews, another replica takes the Lease
  * only once it has gone unrenewed for its duration. Every write carries the resourceVersion it
- * read, so of two replicas racing for a free Lease exactly one wins (the other gets 409).
+ * read, so of two replicas racing for a free Lease exactly one wins (the other gets 409). The calls
+ * to the cluster API go through {@link LeaseCalls} (timeouts, circuit breakers).
  */
 public final class LeaseElection {
 
@@ -28,7 +27,7 @@ public final class LeaseElection {
   /** The holder renews this many times per lease duration, so one lost renewal is harmless. */
   private static final int RENEWALS_PER_DURATION = 3;
 
-  private final KubernetesClient client;
+  private final LeaseCalls calls;
   private final String namespace;
   private final String leaseName;
   private final String identity;
@@ -37,13 +36,13 @@ public final class LeaseElection {
   private volatile boolean leader;
 
   public LeaseElection(
-      KubernetesClient client,
+      LeaseCalls calls,
       String namespace,
       String leaseName,
       String identity,
       Duration leaseDuration,
       Clock clock) {
-    this.client = client;
+    this.calls = calls;
     this.namespace = namespace;
     this.leaseName = leaseName;
     this.identity = identity;
@@ -69,10 +68,10 @@ public final class LeaseElection {
     boolean now;
     try {
       now = acquireOrRenew();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-        LOG.warnf("Lease %s/%s: %s", namespace, leaseName, e.getMessage());
-      }
+    } catch (ResourceVersionConflict e) {
+      now = false;
+    } catch (RuntimeException e) {
+      LOG.warnf("Lease %s/%s: %s", namespace, leaseName, e.getMessage());
       now = false;
     }
     if (now != leader) {
@@ -86,7 +85,7 @@ public final class LeaseElection {
 
   /** The current holder of the Lease, if any holds it. */
   public Optional<String> holder() {
-    Lease lease = resource().get();
+    Lease lease = calls.read(namespace, leaseName);
     return Optional.ofNullable(lease)
         .map(Lease::getSpec)
         .map(s -> s.getHolderIdentity())
@@ -100,7 +99,7 @@ public final class LeaseElection {
     }
     leader = false;
     try {
-      Lease lease = resource().get();
+      Lease lease = calls.read(namespace, leaseName);
       if (lease != null && identity.equals(lease.getSpec().getHolderIdentity())) {
         Lease released =
             new LeaseBuilder(lease)
@@ -109,9 +108,9 @@ public final class LeaseElection {
                 .withLeaseDurationSeconds(1)
                 .endSpec()
                 .build();
-        client.leases().inNamespace(namespace).resource(released).update();
+        calls.write(released);
       }
-    } catch (KubernetesClientException e) {
+    } catch (RuntimeException e) {
       LOG.debugf("releasing Lease %s failed: %s", leaseName, e.getMessage());
     }
   }
@@ -119,7 +118,7 @@ public final class LeaseElection {
   private boolean acquireOrRenew() {
     ZonedDateTime now = ZonedDateTime.ofInstant(Instant.now(clock), ZoneOffset.UTC);
     int seconds = (int) Math.max(1, leaseDuration.toSeconds());
-    Lease lease = resource().get();
+    Lease lease = calls.read(namespace, leaseName);
     if (lease == null) {
       Lease created =
           new LeaseBuilder()
@@ -135,7 +134,7 @@ public final class LeaseElection {
               .withLeaseTransitions(0)
               .endSpec()
               .build();
-      client.leases().inNamespace(namespace).resource(created).create();
+      calls.write(created);
       return true;
     }
     String holder = lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
@@ -152,7 +151,7 @@ public final class LeaseElection {
               .withLeaseDurationSeconds(seconds)
               .endSpec()
               .build();
-      client.leases().inNamespace(namespace).resource(renewed).update();
+      calls.write(renewed);
       return true;
     }
     if (holder != null && !holder.isBlank() && !expired(lease, now)) {
@@ -169,7 +168,7 @@ public final class LeaseElection {
             .withLeaseTransitions(transitions + 1)
             .endSpec()
             .build();
-    client.leases().inNamespace(namespace).resource(taken).update();
+    calls.write(taken);
     return true;
   }
 
@@ -180,9 +179,5 @@ public final class LeaseElection {
       return true;
     }
     return !now.isBefore(renewed.plusSeconds(seconds));
-  }
-
-  private Resource<Lease> resource() {
-    return client.leases().inNamespace(namespace).withName(leaseName);
   }
 }

@@ -10,6 +10,7 @@ import health.clinicalops.dbsentinel.domain.SentinelAction;
 import health.clinicalops.dbsentinel.domain.SessionInfo;
 import health.clinicalops.opskit.ServiceNames;
 import health.clinicalops.opskit.clients.Severity;
+import health.clinicalops.opskit.dryrun.DryRun;
 import health.clinicalops.opskit.evidence.DatabaseLossEvidence;
 import health.clinicalops.opskit.journal.RunbookIncident;
 import health.clinicalops.opskit.journal.RunbookJournal;
@@ -50,9 +51,9 @@ import org.jboss.logging.Logger;
  *
  * Every step goes through the runbook journal (log, audit trail, incident timeline) and to the list
  * of recent actions. Decisions about the mode and the target are taken from the ConfigMap itself,
- * so a replica that becomes leader mid-incident carries on where the previous one stopped. In dry
- * run nothing is written to the ConfigMap; the steps are logged, listed, audited as dry runs and
- * put on the incident timeline as "would ...".
+ * so a replica that becomes leader mid-incident carries on where the previous one stopped. In a dry
+ * run ({@code clinicalops.dry-run}) nothing is written to the ConfigMap; the steps are logged,
+ * listed, audited as dry runs and put on the incident timeline as "would ...".
  */
 @ApplicationScoped
 public class RunbookResponder {
@@ -65,6 +66,7 @@ public class RunbookResponder {
   private final RunbookJournal journal;
   private final ObjectMapper json;
   private final DbSentinelConfig config;
+  private final DryRun dryRun;
   private final SentinelMetrics metrics;
   private final Clock clock;
   private final Deque<SentinelAction> actions = new ConcurrentLinkedDeque<>();
@@ -98,12 +100,14 @@ public class RunbookResponder {
       RunbookJournal journal,
       ObjectMapper json,
       DbSentinelConfig config,
+      DryRun dryRun,
       SentinelMetrics metrics,
       Clock clock) {
     this.writer = writer;
     this.journal = journal;
     this.json = json;
     this.config = config;
+    this.dryRun = dryRun;
     this.metrics = metrics;
     this.clock = clock;
   }
@@ -134,7 +138,7 @@ public class RunbookResponder {
       connectionSlots = null;
       return;
     }
-    OpsState ops = config.dryRun() ? OpsState.EMPTY : writer.read();
+    OpsState ops = dryRun.enabled() ? OpsState.EMPTY : writer.read();
     handleOutage(o, ops);
     handleCredentials(o);
     handleConnectionSlots(o);
@@ -142,9 +146,9 @@ public class RunbookResponder {
 
   private void handleOutage(Observation o, OpsState ops) {
     DbSentinelConfig.Response response = config.response();
-    boolean ownsReadOnly = config.dryRun() ? dryRunReadOnly : ownsReadOnly(ops);
+    boolean ownsReadOnly = dryRun.enabled() ? dryRunReadOnly : ownsReadOnly(ops);
     boolean onBackup =
-        config.dryRun() ? dryRunOnBackup : ops.databaseTarget() == DatabaseTarget.BACKUP;
+        dryRun.enabled() ? dryRunOnBackup : ops.databaseTarget() == DatabaseTarget.BACKUP;
 
     if (o.primaryUnreachable() && atLeast(o.unreachableFor(), response.detectionDelay())) {
       if (outage == null) {
@@ -209,12 +213,12 @@ public class RunbookResponder {
       modeDetail = "read-only already set by db-sentinel";
       keyTime = ops.modeSetting().since().orElse(outageStart);
       renewLease(ops);
-    } else if (config.dryRun() || ops.effectiveMode(Instant.now(clock)) == Mode.NORMAL) {
+    } else if (dryRun.enabled() || ops.effectiveMode(Instant.now(clock)) == Mode.NORMAL) {
       String reason =
           "primary database unreachable (" + o.cause().wireValue() + ") since " + outageStart;
       Duration lease = config.response().modeLease();
       Optional<OpsState> written;
-      if (config.dryRun()) {
+      if (dryRun.enabled()) {
         dryRunReadOnly = true;
         written = Optional.of(ops);
       } else {
@@ -224,7 +228,7 @@ public class RunbookResponder {
                 Mode.READ_ONLY, reason, ServiceNames.DB_SENTINEL, Optional.of(lease));
       }
       if (written.isPresent()) {
-        if (!config.dryRun()) {
+        if (!dryRun.enabled()) {
           keyTime = written.get().modeSetting().since().orElse(outageStart);
         }
         modeAction = "database.mode.read-only.set";
@@ -285,7 +289,7 @@ public class RunbookResponder {
       }
       return;
     }
-    if (config.dryRun()) {
+    if (dryRun.enabled()) {
       dryRunOnBackup = true;
     } else {
       writer.setDatabaseTarget(DatabaseTarget.BACKUP);
@@ -320,7 +324,7 @@ public class RunbookResponder {
         refuseFailback(o, ops, ownsReadOnly, settled + "; " + refused.get());
         return;
       }
-      if (config.dryRun()) {
+      if (dryRun.enabled()) {
         dryRunOnBackup = false;
       } else {
         writer.setDatabaseTarget(DatabaseTarget.PRIMARY);
@@ -335,7 +339,7 @@ public class RunbookResponder {
     }
     if (ownsReadOnly) {
       boolean cleared = true;
-      if (config.dryRun()) {
+      if (dryRun.enabled()) {
         dryRunReadOnly = false;
       } else {
         cleared = writer.clearMode(ServiceNames.DB_SENTINEL, "primary database healthy again");
@@ -348,7 +352,7 @@ public class RunbookResponder {
             Map.of());
       }
     }
-    if (outage == null && ownsReadOnly && !config.dryRun()) {
+    if (outage == null && ownsReadOnly && !dryRun.enabled()) {
       // Taken over from a replica that set the mode: close the incident it opened.
       outage = takenOverOutage(ops.modeSetting().since().orElse(o.at()));
     }
@@ -418,7 +422,7 @@ public class RunbookResponder {
   }
 
   private void renewLease(OpsState ops) {
-    if (config.dryRun()) {
+    if (dryRun.enabled()) {
       return;
     }
     Duration lease = config.response().modeLease();
@@ -585,11 +589,11 @@ public class RunbookResponder {
    */
   private void step(OpenIncident open, String action, String detail, Map<String, Object> details) {
     list(action, detail, details);
-    if (open == null && config.dryRun()) {
+    if (open == null && dryRun.enabled()) {
       journal.recordDryRun(action, detail, details);
     } else if (open == null) {
       journal.record(action, detail, details);
-    } else if (config.dryRun()) {
+    } else if (dryRun.enabled()) {
       open.incident.dryRunStep(action, detail, details);
     } else {
       open.incident.step(action, detail, details);
@@ -607,7 +611,7 @@ public class RunbookResponder {
 
   private void list(String action, String detail, Map<String, Object> details) {
     actions.addFirst(
-        new SentinelAction(action, detail, details, config.dryRun(), Instant.now(clock)));
+        new SentinelAction(action, detail, details, dryRun.enabled(), Instant.now(clock)));
     while (actions.size() > KEPT_ACTIONS) {
       actions.pollLast();
     }

@@ -16,6 +16,7 @@ import health.clinicalops.dbsentinel.testsupport.FakeAuditKeeperResource;
 import health.clinicalops.dbsentinel.testsupport.FakeIncidentsResource;
 import health.clinicalops.dbsentinel.testsupport.SentinelDatabasesTestResource;
 import health.clinicalops.opskit.clients.AuditEvent;
+import health.clinicalops.opskit.dryrun.DryRun;
 import health.clinicalops.opskit.journal.RunbookJournal;
 import health.clinicalops.opskit.opsstate.OpsState;
 import health.clinicalops.opskit.opsstate.OpsStateWriter;
@@ -33,10 +34,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * Dry run: a responder configured with {@code dry-run=true} goes through a whole outage (detected,
- * failed over, recovered) and reports each step it would take, without writing the ConfigMap; its
- * audit events say they are dry runs. Observations are fed directly; the ConfigMap and the incident
- * and audit endpoints are the real ones of the test.
+ * Dry run: a responder running dry ({@code clinicalops.dry-run=true}) goes through a whole outage
+ * (detected, failed over, recovered) and reports each step it would take, without writing the
+ * ConfigMap; its audit events say they are dry runs. Observations are fed directly; the ConfigMap
+ * and the incident and audit endpoints are the real ones of the test.
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
@@ -55,7 +56,7 @@ class DryRunTest {
     FakeAuditKeeperResource.EVENTS.clear();
     FakeIncidentsResource.REPORTS.clear();
     RunbookResponder dryRun =
-        new RunbookResponder(writer, journal, json, dryRun(config), metrics, Clock.systemUTC());
+        new RunbookResponder(writer, journal, json, config, DryRun.ON, metrics, Clock.systemUTC());
 
     Instant lastAnswer = Instant.now().minusSeconds(60);
     Observation unreachable =
@@ -140,44 +141,5 @@ class DryRunTest {
     DatabaseActivity none = DatabaseActivity.NONE;
     return new DatabaseActivity(
         none.connections(), List.of(), List.of(), List.of(), Instant.now(), rows);
-  }
-
-  private static DbSentinelConfig dryRun(DbSentinelConfig config) {
-    return new DbSentinelConfig() {
-      @Override
-      public PrimaryDatabase primary() {
-        return config.primary();
-      }
-
-      @Override
-      public BackupDatabase backup() {
-        return config.backup();
-      }
-
-      @Override
-      public Probe probe() {
-        return config.probe();
-      }
-
-      @Override
-      public Response response() {
-        return config.response();
-      }
-
-      @Override
-      public Saturation saturation() {
-        return config.saturation();
-      }
-
-      @Override
-      public Leader leader() {
-        return config.leader();
-      }
-
-      @Override
-      public boolean dryRun() {
-        return true;
-      }
-    };
   }
 }

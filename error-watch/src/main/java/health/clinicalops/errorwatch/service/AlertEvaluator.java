@@ -3,8 +3,8 @@ package health.clinicalops.errorwatch.service;
 import health.clinicalops.errorwatch.config.ErrorWatchConfig;
 import health.clinicalops.errorwatch.domain.AlertState;
 import health.clinicalops.errorwatch.domain.AlertStatus;
-import health.clinicalops.errorwatch.domain.Counts;
 import health.clinicalops.errorwatch.domain.SpikeDecision;
+import health.clinicalops.errorwatch.domain.SpikeRule;
 import health.clinicalops.opskit.clients.Severity;
 import health.clinicalops.opskit.evidence.ErrorSpikeEvidence;
 import health.clinicalops.opskit.evidence.Runbooks;
@@ -12,7 +12,9 @@ import health.clinicalops.opskit.journal.RunbookJournal;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -22,7 +24,8 @@ import org.jboss.logging.Logger;
  * threshold; above it continuously for the duration → the alert fires (once), the decision is taken
  * (once) and a P2 incident opened. It resolves only after the ratio stayed below the lower resolve
  * threshold for the resolve time (hysteresis). Optionally, multi-window burn rates fire it too. The
- * state is persisted after every change, so a restart continues where it was.
+ * window arithmetic (which bucket ends are due, what the windows say at each) is {@link SpikeRule};
+ * this class keeps the state, persisted after every change, so a restart continues where it was.
  */
 @ApplicationScoped
 public class AlertEvaluator {
@@ -36,6 +39,7 @@ public class AlertEvaluator {
   private final RunbookJournal journal;
   private final Clock clock;
   private final ErrorWatchMetrics metrics;
+  private final SpikeRule rule;
 
   private AlertState state;
   private boolean dirty;
@@ -57,6 +61,7 @@ public class AlertEvaluator {
     this.journal = journal;
     this.clock = clock;
     this.metrics = metrics;
+    this.rule = new SpikeRule(SpikeRule.Thresholds.of(config.alert(), config.burnRate()));
   }
 
   /** The current state (loaded from the database on first use). */
@@ -80,22 +85,20 @@ public class AlertEvaluator {
     if (!ensureLoaded()) {
       throw new IllegalStateException("alert state unreadable: " + lastStoreFailure);
     }
-    long bucket = windows.bucketMillis();
-    long now = clock.millis();
-    long last = Math.floorDiv(now - config.windows().allowedLateness().toMillis(), bucket) * bucket;
-    long start;
-    if (state.evaluatedThrough() == null) {
-      Long earliest = windows.earliestBucket();
-      start = earliest == null ? last : Math.min(last, earliest + bucket);
-    } else {
-      start = state.evaluatedThrough().toEpochMilli() + bucket;
+    Instant now = clock.instant();
+    SpikeRule.BucketEnds due =
+        SpikeRule.dueBucketEnds(
+            now,
+            Duration.ofMillis(windows.bucketMillis()),
+            config.windows().allowedLateness(),
+            config.windows().retention(),
+            Optional.ofNullable(state.evaluatedThrough()),
+            Optional.ofNullable(windows.earliestBucket()).map(Instant::ofEpochMilli));
+    for (Instant bucketEnd : due.all()) {
+      step(bucketEnd);
     }
-    start = Math.max(start, last - config.windows().retention().toMillis());
-    for (long t = start; t <= last; t += bucket) {
-      step(t);
-    }
-    if (start <= last) {
-      state = with(state, Instant.ofEpochMilli(last));
+    if (!due.isEmpty()) {
+      state = with(state, due.last());
       dirty = true;
     }
     if (state.status() == AlertStatus.FIRING && !state.decided()) {
@@ -103,7 +106,7 @@ public class AlertEvaluator {
     }
     persistIfDirty();
     metrics.alertState(state.status());
-    windows.dropBefore(now - config.windows().retention().toMillis());
+    windows.dropBefore(now.toEpochMilli() - config.windows().retention().toMillis());
     if (dirty) {
       throw new IllegalStateException("alert state not stored: " + lastStoreFailure);
     }
@@ -132,18 +135,16 @@ public class AlertEvaluator {
     return true;
   }
 
-  private void step(long t) {
+  private void step(Instant at) {
     ErrorWatchConfig.Alert alert = config.alert();
-    Counts counts = windows.counts(t - alert.ratioWindow().toMillis(), t);
-    boolean evidence = counts.requests() >= alert.minRequests();
-    double ratio = counts.errorRatio();
-    if (evidence) {
+    SpikeRule.Reading reading = rule.read(at, windows::counts);
+    double ratio = reading.ratio();
+    if (reading.enoughRequests()) {
       lastRatio = ratio;
     }
-    boolean burning = burnRateExceeded(t);
-    boolean above = (evidence && ratio > alert.threshold()) || burning;
-    boolean below = evidence && ratio < alert.resolveThreshold() && !burning;
-    Instant at = Instant.ofEpochMilli(t);
+    boolean burning = reading.burning();
+    boolean above = reading.above();
+    boolean below = reading.below();
     switch (state.status()) {
       case OK -> {
         if (above) {
@@ -179,32 +180,6 @@ public class AlertEvaluator {
         }
       }
     }
-  }
-
-  private boolean burnRateExceeded(long t) {
-    ErrorWatchConfig.BurnRate burn = config.burnRate();
-    if (!burn.enabled()) {
-      return false;
-    }
-    double budget = 1 - burn.sloTarget();
-    return burning(
-            t,
-            burn.fastLongWindow().toMillis(),
-            burn.fastShortWindow().toMillis(),
-            burn.fastFactor() * budget)
-        || burning(
-            t,
-            burn.slowLongWindow().toMillis(),
-            burn.slowShortWindow().toMillis(),
-            burn.slowFactor() * budget);
-  }
-
-  private boolean burning(long t, long longWindow, long shortWindow, double ratio) {
-    Counts shortCounts = windows.counts(t - shortWindow, t);
-    if (shortCounts.requests() < config.alert().minRequests() || shortCounts.errorRatio() < ratio) {
-      return false;
-    }
-    return windows.counts(t - longWindow, t).errorRatio() >= ratio;
   }
 
   private void fire(Instant at, double ratio) {

@@ -1,13 +1,13 @@
 package health.clinicalops.errorwatch.service;
 
-import health.clinicalops.errorwatch.clients.DatabaseStatus;
-import health.clinicalops.errorwatch.clients.PeerCalls;
 import health.clinicalops.errorwatch.config.ErrorWatchConfig;
 import health.clinicalops.errorwatch.config.ErrorWatchConfig.RollbackMode;
 import health.clinicalops.errorwatch.domain.Cause;
 import health.clinicalops.errorwatch.domain.Deploy;
 import health.clinicalops.errorwatch.domain.FingerprintStats;
 import health.clinicalops.errorwatch.domain.SpikeDecision;
+import health.clinicalops.opskit.clients.DatabaseStatus;
+import health.clinicalops.opskit.clients.OutboundCalls;
 import health.clinicalops.opskit.clients.RollbackAnswer;
 import health.clinicalops.opskit.clients.RollbackRequest;
 import health.clinicalops.opskit.evidence.ErrorSpikeEvidence;
@@ -40,7 +40,7 @@ public class SpikeDiagnosis {
   private final ErrorWatchConfig config;
   private final ErrorWindows windows;
   private final DeployRegistry deploys;
-  private final PeerCalls peers;
+  private final OutboundCalls peers;
   private final RunbookJournal journal;
   private final List<Pattern> thirdParty;
 
@@ -48,7 +48,7 @@ public class SpikeDiagnosis {
       ErrorWatchConfig config,
       ErrorWindows windows,
       DeployRegistry deploys,
-      PeerCalls peers,
+      OutboundCalls peers,
       RunbookJournal journal) {
     this.config = config;
     this.windows = windows;

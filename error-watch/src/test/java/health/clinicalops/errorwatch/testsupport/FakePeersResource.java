@@ -1,7 +1,7 @@
 package health.clinicalops.errorwatch.testsupport;
 
-import health.clinicalops.errorwatch.clients.DatabaseStatus;
 import health.clinicalops.opskit.clients.AuditEvent;
+import health.clinicalops.opskit.clients.DatabaseStatus;
 import health.clinicalops.opskit.clients.IncidentRef;
 import health.clinicalops.opskit.clients.IncidentReport;
 import health.clinicalops.opskit.clients.RollbackRequest;

@@ -3,10 +3,7 @@ package health.clinicalops.opskit.opsstate;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +17,8 @@ import org.jboss.logging.Logger;
 /**
  * Changes the ops-state ConfigMap with optimistic concurrency: every write carries the
  * resourceVersion it read, and a conflict (another writer got there first) re-reads and re-applies
- * the change, so two services writing at once both keep their change.
+ * the change, so two services writing at once both keep their change. The calls to the cluster API
+ * go through {@link OpsStateCalls} (timeouts, circuit breakers).
  */
 @ApplicationScoped
 public class OpsStateWriter {
@@ -28,11 +26,13 @@ public class OpsStateWriter {
   private static final Logger LOG = Logger.getLogger(OpsStateWriter.class);
 
   private final KubernetesClient client;
+  private final OpsStateCalls calls;
   private final OpsStateConfig config;
   private final Clock clock;
 
-  OpsStateWriter(KubernetesClient client, OpsStateConfig config, Clock clock) {
+  OpsStateWriter(KubernetesClient client, OpsStateCalls calls, OpsStateConfig config, Clock clock) {
     this.client = client;
+    this.calls = calls;
     this.config = config;
     this.clock = clock;
   }
@@ -44,9 +44,8 @@ public class OpsStateWriter {
    * @return the state as written (or as found, when the change altered nothing)
    */
   public OpsState update(Consumer<Map<String, String>> change) {
-    Resource<ConfigMap> resource = resource();
     for (int attempt = 0; attempt <= config.maxConflictRetries(); attempt++) {
-      ConfigMap existing = resource.get();
+      ConfigMap existing = calls.read(namespace(), config.configMapName());
       Map<String, String> data = new HashMap<>();
       if (existing != null && existing.getData() != null) {
         data.putAll(existing.getData());
@@ -57,28 +56,18 @@ public class OpsStateWriter {
         return OpsState.fromData(data);
       }
       try {
-        if (existing == null) {
-          client
-              .configMaps()
-              .inNamespace(namespace())
-              .resource(
-                  new ConfigMapBuilder()
-                      .withNewMetadata()
-                      .withName(config.configMapName())
-                      .withNamespace(namespace())
-                      .endMetadata()
-                      .withData(data)
-                      .build())
-              .create();
-        } else {
-          ConfigMap changed = new ConfigMapBuilder(existing).withData(data).build();
-          client.configMaps().inNamespace(namespace()).resource(changed).update();
-        }
+        calls.write(
+            existing == null
+                ? new ConfigMapBuilder()
+                    .withNewMetadata()
+                    .withName(config.configMapName())
+                    .withNamespace(namespace())
+                    .endMetadata()
+                    .withData(data)
+                    .build()
+                : new ConfigMapBuilder(existing).withData(data).build());
         return OpsState.fromData(data);
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-          throw e;
-        }
+      } catch (ResourceVersionConflict e) {
         LOG.debugf("ops-state write conflict (attempt %d), re-reading", attempt + 1);
       }
     }
@@ -185,12 +174,8 @@ public class OpsStateWriter {
 
   /** Reads the ConfigMap now, bypassing the informer's cache. */
   public OpsState read() {
-    ConfigMap existing = resource().get();
+    ConfigMap existing = calls.read(namespace(), config.configMapName());
     return existing == null ? OpsState.EMPTY : OpsState.fromData(existing.getData());
-  }
-
-  private Resource<ConfigMap> resource() {
-    return client.configMaps().inNamespace(namespace()).withName(config.configMapName());
   }
 
   private String namespace() {

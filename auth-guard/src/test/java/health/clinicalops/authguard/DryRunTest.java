@@ -39,21 +39,21 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** Shadow mode: every decision is taken and recorded, none is enforced. */
+/** Dry run: every decision is taken and recorded, none is enforced. */
 @QuarkusTest
-@TestProfile(ShadowModeTest.Shadow.class)
+@TestProfile(DryRunTest.DryRunOn.class)
 @WithKubernetesTestServer(crud = true)
 @WithTestResource(
     value = PostgresTestResource.class,
     initArgs = @ResourceArg(name = "database", value = "auth_guard"))
 @WithTestResource(RedisTestResource.class)
-class ShadowModeTest {
+class DryRunTest {
 
-  /** The test settings with shadow mode on. */
-  public static class Shadow implements QuarkusTestProfile {
+  /** The test settings with the dry run on. */
+  public static class DryRunOn implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-      return Map.of("clinicalops.auth-guard.shadow-mode", "true");
+      return Map.of("clinicalops.dry-run", "true");
     }
   }
 
@@ -134,7 +134,7 @@ class ShadowModeTest {
       ps.setString(1, victim);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
-        assertNotNull(rs.getString(1), "shadow mode never revokes");
+        assertNotNull(rs.getString(1), "a dry run never revokes");
       }
     }
     List<Map<String, Object>> attacks =
@@ -158,7 +158,7 @@ class ShadowModeTest {
                     .containsExactly("attack.classified", "dry-run: would sessions.revoked"));
     IncidentReport wouldRevoke = FakeRollbackOrchestratorResource.withKey(attackIncident).get(1);
     assertEquals(
-        "not in shadow mode (would revoke)",
+        "not in a dry run (would revoke)",
         ((AuthAbuseEvidence) wouldRevoke.evidence()).sessionsRevoked());
     await()
         .atMost(Duration.ofSeconds(5))

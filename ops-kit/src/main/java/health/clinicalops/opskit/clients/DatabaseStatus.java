@@ -1,9 +1,10 @@
-package health.clinicalops.errorwatch.clients;
+package health.clinicalops.opskit.clients;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
 /**
- * The part of db-sentinel's {@code GET /api/v1/database/status} error-watch reads.
+ * The part of db-sentinel's {@code GET /api/v1/database/status} that its callers (error-watch)
+ * read.
  *
  * @param state {@code healthy}, {@code degraded}, {@code down}; {@code unknown} when db-sentinel
  *     cannot be asked

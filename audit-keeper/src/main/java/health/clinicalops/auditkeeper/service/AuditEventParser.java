@@ -58,29 +58,31 @@ public class AuditEventParser {
 
   /** Parses an {@code application/json} body: one event object or an array of them. */
   public List<AuditRecord> parseJson(String body, Caller caller) {
+    JsonNode receivedFrom = receivedFrom(caller);
     JsonNode root = read(body, 0);
     List<AuditRecord> records = new ArrayList<>();
     if (root.isArray()) {
       int index = 0;
       for (JsonNode element : root) {
         index++;
-        records.add(toRecord(element, "element " + index, caller));
+        records.add(toRecord(element, "element " + index, receivedFrom));
       }
     } else {
-      records.add(toRecord(root, "body", caller));
+      records.add(toRecord(root, "body", receivedFrom));
     }
     return checked(records);
   }
 
   /** Parses an {@code application/x-ndjson} body: one event object a line. */
   public List<AuditRecord> parseNdjson(String body, Caller caller) {
+    JsonNode receivedFrom = receivedFrom(caller);
     List<AuditRecord> records = new ArrayList<>();
     String[] lines = body.split("\r?\n", -1);
     for (int i = 0; i < lines.length; i++) {
       if (lines[i].isBlank()) {
         continue;
       }
-      records.add(toRecord(read(lines[i], i + 1), "line " + (i + 1), caller));
+      records.add(toRecord(read(lines[i], i + 1), "line " + (i + 1), receivedFrom));
     }
     return checked(records);
   }
@@ -100,6 +102,11 @@ public class AuditEventParser {
     return unique;
   }
 
+  /** The same for every event of one request: made once, not once per event of a batch. */
+  private JsonNode receivedFrom(Caller caller) {
+    return mapper.valueToTree(ReceivedFrom.of(caller));
+  }
+
   private JsonNode read(String text, int line) {
     try {
       JsonNode node = mapper.readTree(text);
@@ -112,7 +119,7 @@ public class AuditEventParser {
     }
   }
 
-  private AuditRecord toRecord(JsonNode node, String where, Caller caller) {
+  private AuditRecord toRecord(JsonNode node, String where, JsonNode receivedFrom) {
     if (!(node instanceof ObjectNode event)) {
       throw invalid(where + ": an audit event must be a JSON object");
     }
@@ -130,7 +137,7 @@ public class AuditEventParser {
         id,
         userId,
         action,
-        details(event.get("details"), where, caller),
+        details(event.get("details"), where, receivedFrom),
         timestamp(event, where),
         ipAddress);
   }
@@ -182,7 +189,7 @@ public class AuditEventParser {
     return at;
   }
 
-  private String details(JsonNode value, String where, Caller caller) {
+  private String details(JsonNode value, String where, JsonNode receivedFrom) {
     JsonNode object = value == null || value.isNull() ? mapper.createObjectNode() : value;
     if (object.isTextual()) {
       try {
@@ -197,7 +204,7 @@ public class AuditEventParser {
     if (holdsNul(object)) {
       throw invalid(where + ": details holds a NUL character");
     }
-    ((ObjectNode) object).set(RECEIVED_FROM, mapper.valueToTree(ReceivedFrom.of(caller)));
+    ((ObjectNode) object).set(RECEIVED_FROM, receivedFrom);
     try {
       return mapper.writeValueAsString(object);
     } catch (JsonProcessingException e) {

@@ -8,7 +8,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
-import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.net.URI;
@@ -19,8 +19,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
 /**
  * Rolls a Deployment to a release through the cluster API, the way {@code kubectl rollout undo}
@@ -30,14 +33,14 @@ import java.util.Objects;
 @ApplicationScoped
 public class DeploymentRollout {
 
-  private final KubernetesClient client;
+  private final DeploymentCalls calls;
   private final OrchestratorConfig.Rollback config;
   private final Clock clock;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  DeploymentRollout(KubernetesClient client, OrchestratorConfig config, Clock clock) {
-    this.client = client;
+  DeploymentRollout(DeploymentCalls calls, OrchestratorConfig config, Clock clock) {
+    this.calls = calls;
     this.config = config.rollback();
     this.clock = clock;
   }
@@ -61,27 +64,24 @@ public class DeploymentRollout {
     }
     template.setMetadata(meta);
     Deployment patched =
-        client
-            .apps()
-            .deployments()
-            .inNamespace(namespace)
-            .withName(deployment)
-            .edit(
-                d ->
-                    new DeploymentBuilder(d)
-                        .editSpec()
-                        .withTemplate(template)
-                        .endSpec()
-                        .editMetadata()
-                        .addToAnnotations("clinical-ops/rollback-id", String.valueOf(rollbackId))
-                        .addToAnnotations(
-                            "kubernetes.io/change-cause",
-                            "rollback-orchestrator: rollback "
-                                + rollbackId
-                                + " to revision "
-                                + target.revision())
-                        .endMetadata()
-                        .build());
+        calls.edit(
+            namespace,
+            deployment,
+            d ->
+                new DeploymentBuilder(d)
+                    .editSpec()
+                    .withTemplate(template)
+                    .endSpec()
+                    .editMetadata()
+                    .addToAnnotations("clinical-ops/rollback-id", String.valueOf(rollbackId))
+                    .addToAnnotations(
+                        "kubernetes.io/change-cause",
+                        "rollback-orchestrator: rollback "
+                            + rollbackId
+                            + " to revision "
+                            + target.revision())
+                    .endMetadata()
+                    .build());
     if (patched == null) {
       throw new RolloutFailed("Deployment " + deployment + " disappeared");
     }
@@ -97,59 +97,73 @@ public class DeploymentRollout {
   public String awaitRollout(String namespace, String deployment, long generation)
       throws RolloutFailed, InterruptedException {
     Instant deadline = Instant.now(clock).plus(config.progressDeadline());
-    String last = "no status yet";
     while (true) {
-      Deployment d = client.apps().deployments().inNamespace(namespace).withName(deployment).get();
-      if (d == null) {
-        throw new RolloutFailed("Deployment " + deployment + " disappeared during the rollout");
+      Progress progress;
+      try {
+        progress = progressOf(namespace, deployment, generation);
+      } catch (KubernetesClientException | CircuitBreakerOpenException | TimeoutException e) {
+        // A cluster-API outage shorter than the deadline does not fail a rollout that is going
+        // well.
+        progress = new Progress(false, "cluster API not answering: " + e.getMessage());
       }
-      DeploymentStatus status = d.getStatus();
-      int wanted = Objects.requireNonNullElse(d.getSpec().getReplicas(), 1);
-      if (status != null) {
-        for (DeploymentCondition c :
-            Objects.requireNonNullElse(
-                status.getConditions(), java.util.List.<DeploymentCondition>of())) {
-          if ("Progressing".equals(c.getType())
-              && "ProgressDeadlineExceeded".equals(c.getReason())) {
-            throw new RolloutFailed(
-                "the cluster reports ProgressDeadlineExceeded: " + c.getMessage());
-          }
-        }
-        long observed = Objects.requireNonNullElse(status.getObservedGeneration(), 0L);
-        int updated = Objects.requireNonNullElse(status.getUpdatedReplicas(), 0);
-        int available = Objects.requireNonNullElse(status.getAvailableReplicas(), 0);
-        int total = Objects.requireNonNullElse(status.getReplicas(), 0);
-        last =
-            "observedGeneration "
-                + observed
-                + "/"
-                + generation
-                + ", updated "
-                + updated
-                + ", available "
-                + available
-                + ", total "
-                + total
-                + " of "
-                + wanted;
-        if (observed >= generation
-            && generation > 0
-            && updated >= wanted
-            && available >= wanted
-            && total <= updated) {
-          return last;
-        }
+      if (progress.complete()) {
+        return progress.detail();
       }
       if (Instant.now(clock).isAfter(deadline)) {
         throw new RolloutFailed(
             "rollout not complete within the progress deadline "
                 + config.progressDeadline()
                 + " ("
-                + last
+                + progress.detail()
                 + ")");
       }
       Thread.sleep(config.rolloutPollInterval().toMillis());
     }
+  }
+
+  private record Progress(boolean complete, String detail) {}
+
+  private Progress progressOf(String namespace, String deployment, long generation)
+      throws RolloutFailed {
+    Deployment d = calls.deployment(namespace, deployment);
+    if (d == null) {
+      throw new RolloutFailed("Deployment " + deployment + " disappeared during the rollout");
+    }
+    DeploymentStatus status = d.getStatus();
+    if (status == null) {
+      return new Progress(false, "no status yet");
+    }
+    for (DeploymentCondition c :
+        Objects.requireNonNullElse(status.getConditions(), List.<DeploymentCondition>of())) {
+      if ("Progressing".equals(c.getType()) && "ProgressDeadlineExceeded".equals(c.getReason())) {
+        throw new RolloutFailed("the cluster reports ProgressDeadlineExceeded: " + c.getMessage());
+      }
+    }
+    int wanted = Objects.requireNonNullElse(d.getSpec().getReplicas(), 1);
+    long observed = Objects.requireNonNullElse(status.getObservedGeneration(), 0L);
+    int updated = Objects.requireNonNullElse(status.getUpdatedReplicas(), 0);
+    int available = Objects.requireNonNullElse(status.getAvailableReplicas(), 0);
+    int total = Objects.requireNonNullElse(status.getReplicas(), 0);
+    String detail =
+        "observedGeneration "
+            + observed
+            + "/"
+            + generation
+            + ", updated "
+            + updated
+            + ", available "
+            + available
+            + ", total "
+            + total
+            + " of "
+            + wanted;
+    boolean complete =
+        observed >= generation
+            && generation > 0
+            && updated >= wanted
+            && available >= wanted
+            && total <= updated;
+    return new Progress(complete, detail);
   }
 
   /** The runbook's "curl .../api/health": 2xx within a few attempts, or the step fails. */

@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Comparator;
 import java.util.List;
@@ -19,22 +18,21 @@ import java.util.Optional;
 @ApplicationScoped
 public class ReleaseHistory {
 
-  private final KubernetesClient client;
+  private final DeploymentCalls calls;
 
-  ReleaseHistory(KubernetesClient client) {
-    this.client = client;
+  ReleaseHistory(DeploymentCalls calls) {
+    this.calls = calls;
   }
 
   /** The Deployment and its releases, oldest first; empty when there is no such Deployment. */
   public Optional<History> of(String namespace, String deployment) {
-    Deployment found =
-        client.apps().deployments().inNamespace(namespace).withName(deployment).get();
+    Deployment found = calls.deployment(namespace, deployment);
     if (found == null) {
       return Optional.empty();
     }
     String uid = found.getMetadata().getUid();
     List<Release> releases =
-        client.apps().replicaSets().inNamespace(namespace).list().getItems().stream()
+        calls.replicaSets(namespace).stream()
             .filter(rs -> ownedBy(rs, uid, deployment))
             .map(ReleaseHistory::release)
             .flatMap(Optional::stream)

@@ -6,10 +6,13 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A real SMTP server (GreenMail) on a free loopback port, for every test class of the module (one
@@ -19,6 +22,8 @@ public class SmtpTestResource implements QuarkusTestResourceLifecycleManager {
 
   private static volatile GreenMail server;
   private static volatile int port;
+  private static volatile ServerSocket hung;
+  private static final List<Socket> HELD_CONNECTIONS = new CopyOnWriteArrayList<>();
 
   @Override
   public Map<String, String> start() {
@@ -79,9 +84,75 @@ public class SmtpTestResource implements QuarkusTestResourceLifecycleManager {
     server.stop();
   }
 
-  /** Starts it again on the same port. */
+  /**
+   * Replaces the SMTP server by one that accepts connections and never answers, as a server whose
+   * network path died looks to a client, until {@link #restart()}.
+   */
+  public static void hang() {
+    server.stop();
+    hung = bindWhenFree();
+    Thread accepting =
+        new Thread(
+            () -> {
+              try {
+                while (true) {
+                  HELD_CONNECTIONS.add(hung.accept());
+                }
+              } catch (IOException closed) {
+                // restart() closed the socket
+              }
+            },
+            "hung-smtp");
+    accepting.setDaemon(true);
+    accepting.start();
+  }
+
+  private static ServerSocket bindWhenFree() {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        ServerSocket socket = new ServerSocket();
+        socket.setReuseAddress(true);
+        socket.bind(new InetSocketAddress("127.0.0.1", port));
+        return socket;
+      } catch (IOException e) {
+        if (attempt == 50) {
+          throw new UncheckedIOException(e);
+        }
+        sleep(100);
+      }
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Starts it again on the same port, unless it is running. */
   public static void restart() {
-    startServer();
+    closeHungServer();
+    if (!server.isRunning()) {
+      startServer();
+    }
+  }
+
+  private static void closeHungServer() {
+    try {
+      if (hung != null) {
+        hung.close();
+        hung = null;
+      }
+      for (Socket socket : HELD_CONNECTIONS) {
+        socket.close();
+      }
+      HELD_CONNECTIONS.clear();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Forgets every received message. */
@@ -95,6 +166,7 @@ public class SmtpTestResource implements QuarkusTestResourceLifecycleManager {
 
   @Override
   public void stop() {
+    closeHungServer();
     if (server != null) {
       server.stop();
       server = null;

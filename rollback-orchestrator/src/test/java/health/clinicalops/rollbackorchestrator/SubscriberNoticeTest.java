@@ -215,8 +215,9 @@ class SubscriberNoticeTest {
     } finally {
       SmtpTestResource.restart();
     }
+    // up to the smtp breaker's 10 s, if the failed sends opened it, and the email's backoff
     await()
-        .atMost(Duration.ofSeconds(15))
+        .atMost(Duration.ofSeconds(30))
         .until(() -> mailsWithSubject(confirmed, "maintenance in progress").size() == 1);
     StatusFixtures.setMode("normal");
     await()

@@ -9,6 +9,8 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -25,10 +27,20 @@ public class WebhookReceiverResource {
   /** How many of the next calls answer 503, to exercise retries. */
   public static final AtomicInteger FAIL_NEXT = new AtomicInteger();
 
+  /** Contacts whose webhook answers 503 to every call while they are in this set. */
+  public static final Set<String> FAILING = ConcurrentHashMap.newKeySet();
+
+  /** Every call that reached the receiver, by contact, answered or refused. */
+  public static final List<String> CALLS = new CopyOnWriteArrayList<>();
+
   @POST
   @Path("/{contact}")
   @Consumes(MediaType.APPLICATION_JSON)
   public Response receive(@PathParam("contact") String contact, JsonNode body) {
+    CALLS.add(contact);
+    if (FAILING.contains(contact)) {
+      return Response.status(503).build();
+    }
     if (FAIL_NEXT.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       return Response.status(503).build();
     }

@@ -8,7 +8,6 @@ import health.clinicalops.rollbackorchestrator.communicate.domain.NoticeStatus;
 import health.clinicalops.rollbackorchestrator.communicate.domain.Subscriber;
 import health.clinicalops.rollbackorchestrator.config.OrchestratorConfig;
 import io.quarkus.mailer.Mail;
-import io.quarkus.mailer.reactive.ReactiveMailer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,14 +41,14 @@ public class NoticeDelivery {
 
   static final Set<NoticeKind> CONFIRMATIONS = EnumSet.of(NoticeKind.CONFIRMATION);
 
-  private final ReactiveMailer mailer;
+  private final MailSender mailer;
   private final StatusPageService statusPage;
   private final OrchestratorConfig.Notices config;
   private final Clock clock;
   private final OrchestratorMetrics metrics;
 
   NoticeDelivery(
-      ReactiveMailer mailer,
+      MailSender mailer,
       StatusPageService statusPage,
       OrchestratorConfig config,
       Clock clock,
@@ -132,7 +131,7 @@ public class NoticeDelivery {
                       + "/subscriptions/unsubscribe?token="
                       + subscriber.token
                       + ">");
-      mailer.send(mail).await().atMost(config.sendTimeout());
+      mailer.send(mail);
       notice.status = NoticeStatus.SENT;
       notice.sentAt = Instant.now(clock);
       notice.lastError = null;

@@ -6,6 +6,7 @@ import health.clinicalops.rollbackorchestrator.config.OrchestratorConfig;
 import health.clinicalops.rollbackorchestrator.incident.domain.Incident;
 import health.clinicalops.rollbackorchestrator.incident.domain.Page;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.smallrye.faulttolerance.api.Guard;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.net.URI;
@@ -13,21 +14,56 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
-/** Posts a page to its contact's webhook, as Slack-compatible or generic JSON. */
+/**
+ * Posts a page to its contact's webhook, as Slack-compatible or generic JSON.
+ *
+ * <p>Each contact's webhook has its own timeout and named circuit breaker ({@code page-webhook-}
+ * and the contact), so a dead route to one contact never delays the pages to the others. There is
+ * no retry here: a page that fails stays due and is sent again from its row with backoff ({@link
+ * PageDelivery}), which a restart does not forget.
+ */
 @ApplicationScoped
 public class WebhookNotifier {
+
+  /** Prefix of each contact's circuit breaker name (metrics tag {@code name}). */
+  public static final String BREAKER_PREFIX = "page-webhook-";
 
   private final OrchestratorConfig.Escalation config;
   private final ObjectMapper mapper;
   private final HttpClient http;
+  private final Map<String, Guard> guards;
 
   WebhookNotifier(OrchestratorConfig config, ObjectMapper mapper) {
     this.config = config.escalation();
     this.mapper = mapper;
     this.http = HttpClient.newBuilder().connectTimeout(this.config.webhookTimeout()).build();
+    // The HTTP client's own timeouts end a hung call first; the guard's is the backstop.
+    long backstopMillis = this.config.webhookTimeout().toMillis() * 2;
+    this.guards =
+        this.config.contacts().keySet().stream()
+            .collect(
+                Collectors.toUnmodifiableMap(
+                    contact -> contact,
+                    contact ->
+                        Guard.create()
+                            .withDescription("page webhook of " + contact)
+                            .withTimeout()
+                            .duration(backstopMillis, ChronoUnit.MILLIS)
+                            .done()
+                            .withCircuitBreaker()
+                            .name(BREAKER_PREFIX + contact)
+                            .requestVolumeThreshold(4)
+                            .failureRatio(0.75)
+                            .delay(10, ChronoUnit.SECONDS)
+                            .done()
+                            .build()));
   }
 
   /** The generic body: every field a receiver may route on. */
@@ -86,19 +122,41 @@ public class WebhookNotifier {
                 incident.breachSuspected,
                 incident.openedAt,
                 now);
+    String json;
+    try {
+      json = mapper.writeValueAsString(body);
+    } catch (JsonProcessingException e) {
+      throw new DeliveryFailed("cannot build the page: " + e.getMessage());
+    }
+    try {
+      guards.get(page.contact).call(() -> post(url.get(), json), Void.class);
+    } catch (DeliveryFailed e) {
+      throw e;
+    } catch (CircuitBreakerOpenException e) {
+      throw new DeliveryFailed(
+          "not tried: the webhook of '" + page.contact + "' failed repeatedly (circuit open)");
+    } catch (TimeoutException e) {
+      throw new DeliveryFailed("webhook did not answer in time");
+    } catch (Exception e) {
+      throw new DeliveryFailed("webhook call failed: " + e);
+    }
+  }
+
+  private Void post(String url, String json) throws DeliveryFailed {
     try {
       HttpRequest request =
-          HttpRequest.newBuilder(URI.create(url.get()))
+          HttpRequest.newBuilder(URI.create(url))
               .timeout(config.webhookTimeout())
               .header("Content-Type", "application/json")
-              .POST(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body)))
+              .POST(HttpRequest.BodyPublishers.ofString(json))
               .build();
       HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
       if (response.statusCode() / 100 != 2) {
         throw new DeliveryFailed("webhook answered " + response.statusCode());
       }
-    } catch (JsonProcessingException | IllegalArgumentException e) {
-      throw new DeliveryFailed("cannot build the page: " + e.getMessage());
+      return null;
+    } catch (IllegalArgumentException e) {
+      throw new DeliveryFailed("bad webhook URL: " + e.getMessage());
     } catch (IOException e) {
       throw new DeliveryFailed("webhook unreachable: " + e);
     } catch (InterruptedException e) {

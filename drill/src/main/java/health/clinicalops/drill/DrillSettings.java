@@ -61,6 +61,7 @@ final class DrillSettings {
       }
       case "rollback-orchestrator" -> {
         s.put("clinicalops.rollback-orchestrator.rollback.cooldown", "20s");
+        s.put("clinicalops.rollback-orchestrator.rollback.targets", LocalDeploymentController.APP);
         String database = "clinicalops.rollback-orchestrator.database-rollback.";
         s.put(database + "jdbc-url", stack.postgres().jdbcUrl(AppDatabase.APP));
         s.put(database + "username", stack.postgres().username());

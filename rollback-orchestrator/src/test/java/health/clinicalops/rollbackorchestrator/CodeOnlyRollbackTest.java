@@ -267,6 +267,15 @@ class CodeOnlyRollbackTest {
   @Test
   void badInputIsRefusedWithAProblem() {
     given()
+        .header("Authorization", OPERATOR)
+        .contentType(ContentType.JSON)
+        .body(rollbackBody("rollback-orchestrator", ""))
+        .post("/api/v1/rollbacks")
+        .then()
+        .statusCode(403)
+        .contentType(containsString("application/problem+json"))
+        .body("detail", containsString("is an ops service"));
+    given()
         .header("Authorization", SERVICE)
         .contentType(ContentType.JSON)
         .body(rollbackBody("no-such-deployment", ""))

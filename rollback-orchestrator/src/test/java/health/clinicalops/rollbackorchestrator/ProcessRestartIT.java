@@ -160,6 +160,7 @@ class ProcessRestartIT {
             p + "escalation.p1-ack-deadline=8s",
             p + "escalation.max-repages=0",
             p + "rollback.namespace=test",
+            p + "rollback.targets=clinic-web",
             p + "rollback.rollout-poll-interval=200ms",
             p + "database-rollback.jdbc-url=" + postgres.jdbcUrl("clinicalapp"),
             p + "database-rollback.username=" + postgres.username(),

@@ -125,6 +125,13 @@ public interface OrchestratorConfig {
     Optional<String> namespace();
 
     /**
+     * The Deployments a rollback may patch, by name: the app's (the chart renders {@code
+     * app.deployments}). {@code *} allows any Deployment, for local runs and tests. When absent,
+     * every rollback is refused. The ops services themselves are never a target.
+     */
+    Optional<List<String>> targets();
+
+    /**
      * {@code recommend}: a rollback asked for by a service waits for a person's approval; {@code
      * auto}: it runs at once. Rollbacks asked for by operators always run.
      */

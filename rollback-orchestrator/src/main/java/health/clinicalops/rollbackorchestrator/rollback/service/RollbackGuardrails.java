@@ -1,9 +1,11 @@
 package health.clinicalops.rollbackorchestrator.rollback.service;
 
+import health.clinicalops.opskit.ServiceNames;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The rollback guardrails as decisions on plain data: the target release, the schema version of a
@@ -47,6 +49,38 @@ public final class RollbackGuardrails {
 
     /** No release may be rolled back to (409). */
     record Refused(String reason) implements TargetChoice {}
+  }
+
+  /** Allows every Deployment that is not an ops service, in {@link #target}. */
+  public static final String ANY_DEPLOYMENT = "*";
+
+  private static final Set<String> OPS_SERVICES =
+      Set.of(
+          ServiceNames.AUTH_GUARD,
+          ServiceNames.DB_SENTINEL,
+          ServiceNames.AUDIT_KEEPER,
+          ServiceNames.ERROR_WATCH,
+          ServiceNames.ROLLBACK_ORCHESTRATOR);
+
+  /**
+   * Whether {@code deployment} may be rolled back: it is one of {@code targets} (or they hold
+   * {@link #ANY_DEPLOYMENT}) and never one of the ops services, whose releases are not the app's.
+   */
+  public static Verdict target(String deployment, List<String> targets) {
+    if (OPS_SERVICES.contains(deployment)) {
+      return Verdict.refused(
+          deployment + " is an ops service: only the app's Deployments are rolled back");
+    }
+    if (targets.contains(ANY_DEPLOYMENT) || targets.contains(deployment)) {
+      return Verdict.ALLOWED;
+    }
+    return Verdict.refused(
+        deployment
+            + " is not a rollback target"
+            + (targets.isEmpty()
+                ? ": none is configured (clinicalops.rollback-orchestrator.rollback.targets,"
+                    + " the chart's app.deployments)"
+                : "; the targets are " + String.join(", ", targets)));
   }
 
   /**

@@ -90,6 +90,7 @@ public class RollbackService {
 
   /** Checks the request against the guardrails, records it, and starts it when it may run. */
   public RollbackView request(@NotNull @Valid RollbackRequest request, @NotNull Actor actor) {
+    checkTarget(request.deployment());
     String namespace = namespace();
     ReleaseHistory.History releases = releasesOf(namespace, request.deployment());
     RollbackKind kind =
@@ -242,6 +243,7 @@ public class RollbackService {
     }
     Rollback plan = waiting.get();
     requireAwaitingApproval(plan);
+    checkTarget(plan.deployment);
     List<String> notes = new java.util.ArrayList<>();
     ReleaseHistory.History releases = releasesOf(plan.namespace, plan.deployment);
     refuseUnless(
@@ -459,6 +461,16 @@ public class RollbackService {
                       + " is "
                       + other.status
                       + ": one database rollback at a time");
+            });
+  }
+
+  /** 403: the Deployment is not one this service may patch (RBAC says the same). */
+  private void checkTarget(String deployment) {
+    RollbackGuardrails.target(deployment, config.rollback().targets().orElse(List.of()))
+        .refusal()
+        .ifPresent(
+            reason -> {
+              throw ProblemException.forbidden(reason);
             });
   }
 

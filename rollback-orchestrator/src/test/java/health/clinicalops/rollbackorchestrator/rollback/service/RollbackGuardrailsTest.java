@@ -37,6 +37,37 @@ class RollbackGuardrailsTest {
     return ((TargetChoice.Chosen) choice).release();
   }
 
+  // --- the Deployments a rollback may patch
+
+  @Test
+  void onlyTheConfiguredDeploymentsAreTargets() {
+    List<String> targets = List.of("clinical-app", "clinical-worker");
+    assertThat(RollbackGuardrails.target("clinical-app", targets).allowed()).isTrue();
+    assertThat(RollbackGuardrails.target("clinical-worker", targets).allowed()).isTrue();
+    assertThat(RollbackGuardrails.target("payments", targets).refusal())
+        .hasValue(
+            "payments is not a rollback target; the targets are clinical-app, clinical-worker");
+  }
+
+  @Test
+  void noConfiguredTargetsRefusesEveryRollbackAndSaysWhatToSet() {
+    assertThat(RollbackGuardrails.target("clinical-app", List.of()).refusal())
+        .hasValueSatisfying(
+            reason ->
+                assertThat(reason).contains("none is configured").contains("app.deployments"));
+  }
+
+  @Test
+  void theOpsServicesAreNeverTargetsNotEvenWithTheWildcard() {
+    for (String service :
+        List.of(
+            "auth-guard", "db-sentinel", "audit-keeper", "error-watch", "rollback-orchestrator")) {
+      assertThat(RollbackGuardrails.target(service, List.of("*", service)).refusal())
+          .hasValue(service + " is an ops service: only the app's Deployments are rolled back");
+    }
+    assertThat(RollbackGuardrails.target("clinical-app", List.of("*")).allowed()).isTrue();
+  }
+
   // --- the target release
 
   @Test

@@ -63,6 +63,15 @@ redis://clinical-ops-redis:6379
 {{- if and .Values.database.backup.enabled (not .Values.database.backup.existingSecret) -}}
 {{- fail "database.backup.existingSecret is required when database.backup.enabled" -}}
 {{- end -}}
+{{- $services := splitList " " (include "clinical-ops.serviceNames" .) -}}
+{{- range $list := list "app.deployments" "rbac.appDeploymentNames" -}}
+{{- $names := ternary $.Values.app.deployments $.Values.rbac.appDeploymentNames (eq $list "app.deployments") -}}
+{{- range $names -}}
+{{- if has . $services -}}
+{{- fail (printf "%s names %q, one of the ops services: rollback-orchestrator rolls back only the app's Deployments, never the ops services or itself" $list .) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
 {{- $shared := include "clinical-ops.opsDatabaseSharedBy" . -}}
 {{- if and $shared (not .Values.opsDatabase.shareAppDatabase) -}}
 {{- fail (printf "the ops database would be the app database (%s): during an app-database outage rollback-orchestrator could then not record or page the P0 about it. Keep opsDatabase.bundled.enabled=true (the default), set opsDatabase.existingSecret to another database's Secret, or set opsDatabase.shareAppDatabase=true to share on purpose (NOTES.txt then says what breaks)" $shared) -}}

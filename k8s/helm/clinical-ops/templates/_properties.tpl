@@ -92,6 +92,10 @@ so the service's own default applies. Call with (dict "root" $ "name" "<service>
 {{- $_ := set $p (printf "%s.rollback.health-url" $pre) $root.Values.app.healthUrl -}}
 {{- end -}}
 {{- $_ := set $p (printf "%s.database-rollback.backup-directory" $pre) (printf "%s/backups" (index $root.Values.services "rollback-orchestrator").backups.mountPath) -}}
+{{- if include "clinical-ops.opsDatabaseSharedBy" $root -}}
+{{- /* The ops state shares the app database: a restore leaves the ops schemas as they are, next to audit_keeper (the default). */ -}}
+{{- $_ := set $p (printf "%s.database-rollback.preserved-schemas" $pre) "audit_keeper,auth_guard,error_watch,rollback_orchestrator" -}}
+{{- end -}}
 {{- range $level := list "p0" "p1" "p2" "p3" -}}
 {{- $_ := set $p (printf "%s.escalation.%s-levels" $pre $level) (join "," (index $x (printf "%sLevels" $level))) -}}
 {{- $_ := set $p (printf "%s.escalation.%s-ack-deadline" $pre $level) (index $x (printf "%sAckDeadline" $level)) -}}

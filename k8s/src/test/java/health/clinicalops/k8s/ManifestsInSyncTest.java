@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,8 +24,10 @@ class ManifestsInSyncTest {
       #   ./mvnw -B -pl k8s verify -Dk8s.updateManifests=true
       # Before applying, create the namespace and the Secrets the manifests use (k8s/README.md):
       #   clinical-ops-tokens (token-<service> for each of the five services, service-token-sha256,
-      #   app-token-sha256, operator-token-sha256) and
-      #   clinical-app-db (jdbc-url, username, password).
+      #   app-token-sha256, operator-token-sha256),
+      #   clinical-ops-postgres (the bundled ops database: username, password, and jdbc-url
+      #   jdbc:postgresql://clinical-ops-postgres:5432/clinical_ops) and
+      #   clinical-app-db (the app database: jdbc-url, username, password).
       """;
 
   static String expected() {
@@ -45,13 +48,19 @@ class ManifestsInSyncTest {
   }
 
   @Test
-  void manifestsDifferFromTheDefaultsOnlyByTheOperatorsTokensSecret() {
+  void manifestsDifferFromTheDefaultsOnlyByTheOperatorsSecrets() {
     RenderedChart manifests = new RenderedChart(expected(), RenderedChart.parse(expected()));
     RenderedChart defaults = RenderedChart.defaults();
 
-    assertThat(manifests.find("Secret", "clinical-ops-tokens")).isEmpty();
-    assertThat(defaults.find("Secret", "clinical-ops-tokens")).isPresent();
-    assertThat(manifests.objects()).hasSize(defaults.objects().size() - 1);
+    for (String secret : List.of("clinical-ops-tokens", "clinical-ops-postgres")) {
+      assertThat(manifests.find("Secret", secret)).as(secret).isEmpty();
+      assertThat(defaults.find("Secret", secret)).as(secret).isPresent();
+    }
+    assertThat(manifests.ofKind("Secret")).isEmpty();
+    assertThat(manifests.objects()).hasSize(defaults.objects().size() - 2);
+    // the bundled ops database is in the manifests, on the Secret the operator creates
+    assertThat(manifests.get("StatefulSet", "clinical-ops-postgres").toString())
+        .contains("\"name\":\"clinical-ops-postgres\",\"key\":\"password\"");
     assertThat(manifests.objects())
         .containsAll(
             defaults.objects().stream()

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Least privilege: each service account gets exactly the resources, names and verbs its service
@@ -200,5 +201,52 @@ class RbacTest {
       all.addAll(s);
     }
     return all;
+  }
+
+  /**
+   * rollback-orchestrator rolls back only the app's Deployments, never an ops service or itself
+   * (issue 15 item 7): rendering refuses an ops service among the app's Deployments, and among the
+   * names it may patch.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "auth-guard",
+        "db-sentinel",
+        "audit-keeper",
+        "error-watch",
+        "rollback-orchestrator"
+      })
+  void refusesAnOpsServiceAmongTheAppsDeployments(String service) {
+    KubeTools.ProcessResult render =
+        template("--set", "app.deployments={clinical-app," + service + "}");
+
+    assertThat(render.exitCode()).as(render.output()).isNotZero();
+    assertThat(render.output())
+        .contains("app.deployments names \"" + service + "\", one of the ops services");
+  }
+
+  @Test
+  void refusesAnOpsServiceAmongTheDeploymentsRollbackOrchestratorMayPatch() {
+    KubeTools.ProcessResult render =
+        template("--set", "rbac.appDeploymentNames={clinical-app,rollback-orchestrator}");
+
+    assertThat(render.exitCode()).as(render.output()).isNotZero();
+    assertThat(render.output())
+        .contains(
+            "rbac.appDeploymentNames names \"rollback-orchestrator\", one of the ops services");
+    // the app's own Deployments are fine
+    assertThat(template("--set", "rbac.appDeploymentNames={clinical-app}").exitCode()).isZero();
+  }
+
+  private static KubeTools.ProcessResult template(String... values) {
+    String[] args = new String[5 + values.length];
+    args[0] = "template";
+    args[1] = RenderedChart.RELEASE;
+    args[2] = KubeTools.chartDir().toString();
+    args[3] = "--namespace";
+    args[4] = RenderedChart.NAMESPACE;
+    System.arraycopy(values, 0, args, 5, values.length);
+    return KubeTools.helm(Map.of(), args);
   }
 }

@@ -25,12 +25,17 @@ record RenderedChart(String yaml, List<ObjectNode> objects) {
   static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   /**
-   * How {@code k8s/manifests/} is rendered: default values, except that the tokens Secret is not
-   * rendered (generated tokens would differ on every render, and known tokens must not sit in git):
-   * people who apply the plain manifests create {@code clinical-ops-tokens} themselves.
+   * How {@code k8s/manifests/} is rendered: default values, except that the tokens Secret and the
+   * bundled ops database's Secret are not rendered (generated tokens and passwords would differ on
+   * every render, and known ones must not sit in git): people who apply the plain manifests create
+   * {@code clinical-ops-tokens} and {@code clinical-ops-postgres} themselves.
    */
   static final List<String> MANIFEST_ARGS =
-      List.of("--set", "tokens.existingSecret=clinical-ops-tokens");
+      List.of(
+          "--set",
+          "tokens.existingSecret=clinical-ops-tokens",
+          "--set",
+          "opsDatabase.bundled.existingSecret=clinical-ops-postgres");
 
   private static RenderedChart defaults;
   private static RenderedChart production;

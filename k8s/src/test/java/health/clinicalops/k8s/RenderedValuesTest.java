@@ -145,11 +145,16 @@ class RenderedValuesTest {
               "CLINICALOPS_SECURITY_SERVICE_TOKENS", "CLINICALOPS_SECURITY_APP_TOKENS");
       String db =
           service.equals("db-sentinel") ? "CLINICALOPS_DB_SENTINEL_PRIMARY" : "QUARKUS_DATASOURCE";
+      // the services' own state in the ops database; db-sentinel and audit-keeper work on the app's
+      String dbSecret =
+          List.of("db-sentinel", "audit-keeper").contains(service)
+              ? "clinical-app-db"
+              : "clinical-ops-postgres";
       for (String suffix : List.of("_JDBC_URL", "_USERNAME", "_PASSWORD")) {
         assertThat(
                 env.get(db + suffix).path("valueFrom").path("secretKeyRef").path("name").asText())
             .as(service + " " + db + suffix)
-            .isEqualTo("clinical-app-db");
+            .isEqualTo(dbSecret);
       }
       assertThat(chart.applicationProperties(service).keySet().toString())
           .doesNotContainIgnoringCase("token")

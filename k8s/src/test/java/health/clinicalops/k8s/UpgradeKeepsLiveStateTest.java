@@ -140,6 +140,34 @@ class UpgradeKeepsLiveStateTest {
   }
 
   @Test
+  void theOpsDatabaseSecretIsGeneratedOnceAndKeptOnUpgrade() {
+    JsonNode first = renderAgainstCluster().get("Secret", "clinical-ops-postgres").path("data");
+    JsonNode again = renderAgainstCluster().get("Secret", "clinical-ops-postgres").path("data");
+    assertThat(decode(first.path("password"))).matches("[A-Za-z0-9]{40}");
+    // nothing live: a first install generates a new password each time
+    assertThat(decode(again.path("password"))).isNotEqualTo(decode(first.path("password")));
+    assertThat(api.requests)
+        .contains("GET /api/v1/namespaces/clinical-ops/secrets/clinical-ops-postgres");
+
+    ObjectNode live = object("v1", "Secret", "clinical-ops-postgres");
+    live.putObject("data")
+        .put("username", encode("ops_owner"))
+        .put("password", encode("the-live-password"))
+        .put("jdbc-url", encode("jdbc:postgresql://clinical-ops-postgres:5432/ops"));
+    api.put(live);
+
+    // the database was initialised with the live login: an upgrade keeps it, whatever the values
+    JsonNode upgrade =
+        renderAgainstCluster("--set", "opsDatabase.bundled.username=someone_else")
+            .get("Secret", "clinical-ops-postgres")
+            .path("data");
+    assertThat(decode(upgrade.path("username"))).isEqualTo("ops_owner");
+    assertThat(decode(upgrade.path("password"))).isEqualTo("the-live-password");
+    assertThat(decode(upgrade.path("jdbc-url")))
+        .isEqualTo("jdbc:postgresql://clinical-ops-postgres:5432/ops");
+  }
+
+  @Test
   void explicitTokensWinOverTheLiveOnes() {
     ObjectNode liveTokens = object("v1", "Secret", "clinical-ops-tokens");
     liveTokens

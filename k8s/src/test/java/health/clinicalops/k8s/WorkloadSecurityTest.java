@@ -154,6 +154,62 @@ class WorkloadSecurityTest {
     }
   }
 
+  /**
+   * The bundled ops database is one of the workloads the checks above cover (default values), and
+   * runs as the official image's postgres user (uid 999) on a read-only root: writable only its
+   * volume (PGDATA in a subdirectory of it), the socket directory, /tmp and /dev/shm.
+   */
+  @org.junit.jupiter.api.Test
+  void bundledPostgreSqlRunsAsThePostgresUserOnAReadOnlyRoot() {
+    RenderedChart chart = RenderedChart.defaults();
+    assertThat(chart.workloads().map(w -> w.path("metadata").path("name").asText()))
+        .contains("clinical-ops-postgres");
+    JsonNode statefulSet = chart.get("StatefulSet", "clinical-ops-postgres");
+    JsonNode pod = RenderedChart.podSpec(statefulSet);
+    JsonNode podSecurity = pod.path("securityContext");
+    assertThat(podSecurity.path("runAsNonRoot").asBoolean()).isTrue();
+    assertThat(podSecurity.path("runAsUser").asInt()).isEqualTo(999);
+    assertThat(podSecurity.path("runAsGroup").asInt()).isEqualTo(999);
+    assertThat(podSecurity.path("fsGroup").asInt()).isEqualTo(999);
+    assertThat(podSecurity.path("seccompProfile").path("type").asText())
+        .isEqualTo("RuntimeDefault");
+    assertThat(pod.path("automountServiceAccountToken").asBoolean(true)).isFalse();
+    JsonNode container = pod.path("containers").get(0);
+    assertThat(container.path("securityContext").path("readOnlyRootFilesystem").asBoolean())
+        .isTrue();
+    for (String dir : List.of("/var/run/postgresql", "/tmp", "/dev/shm")) {
+      assertThat(mountsEmptyDirAt(pod, container, dir)).as("emptyDir at " + dir).isTrue();
+    }
+    String dataDir = null;
+    for (JsonNode m : container.path("volumeMounts")) {
+      if (m.path("name").asText().equals("data")) {
+        dataDir = m.path("mountPath").asText();
+      }
+    }
+    assertThat(dataDir).as("the claim template's volume is mounted").isNotNull();
+    assertThat(
+            statefulSet
+                .path("spec")
+                .path("volumeClaimTemplates")
+                .get(0)
+                .path("metadata")
+                .path("name")
+                .asText())
+        .isEqualTo("data");
+    String pgdata = null;
+    for (JsonNode e : container.path("env")) {
+      if (e.path("name").asText().equals("PGDATA")) {
+        pgdata = e.path("value").asText();
+      }
+    }
+    assertThat(pgdata).as("PGDATA").startsWith(dataDir + "/").isNotEqualTo(dataDir + "/");
+    for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+      assertThat(container.path(probe).path("exec").path("command").toString())
+          .as(probe)
+          .contains("pg_isready");
+    }
+  }
+
   private static boolean mountsEmptyDirAt(JsonNode pod, JsonNode container, String path) {
     for (JsonNode mount : container.path("volumeMounts")) {
       if (mount.path("mountPath").asText().equals(path)) {

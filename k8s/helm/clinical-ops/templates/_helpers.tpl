@@ -150,6 +150,19 @@ when none.
 {{- end -}}
 
 {{/* The app's Deployments live here (error-watch and rollback-orchestrator watch them). */}}
+{{/*
+The Deployments rollback-orchestrator may patch (its Role's resourceNames) and roll back (its
+rollback.targets): rbac.appDeploymentNames when set, else app.deployments. Never "any".
+*/}}
+{{- define "clinical-ops.rollbackTargets" -}}
+{{- $targets := .Values.rbac.appDeploymentNames | default .Values.app.deployments -}}
+{{- if not $targets -}}
+{{- /* An empty resourceNames would grant every Deployment. */ -}}
+{{- fail "app.deployments (or rbac.appDeploymentNames) must name the app's Deployments: rollback-orchestrator may patch only those" -}}
+{{- end -}}
+{{- toJson $targets -}}
+{{- end -}}
+
 {{- define "clinical-ops.appNamespace" -}}
 {{- .Values.app.namespace | default .Release.Namespace -}}
 {{- end -}}

@@ -78,6 +78,7 @@ so the service's own default applies. Call with (dict "root" $ "name" "<service>
 {{- $r := $rb.rollback -}}
 {{- $x := $rb.escalation -}}
 {{- $_ := set $p (printf "%s.rollback.namespace" $pre) (include "clinical-ops.appNamespace" $root) -}}
+{{- $_ := set $p (printf "%s.rollback.targets" $pre) (join "," (include "clinical-ops.rollbackTargets" $root | fromJsonArray)) -}}
 {{- $_ := set $p (printf "%s.rollback.mode" $pre) $r.mode -}}
 {{- $_ := set $p (printf "%s.rollback.cooldown" $pre) $r.cooldown -}}
 {{- $_ := set $p (printf "%s.rollback.max-automatic-per-hour" $pre) $r.maxAutomaticPerHour -}}

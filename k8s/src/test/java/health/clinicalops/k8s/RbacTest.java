@@ -92,8 +92,9 @@ class RbacTest {
             "rollback-orchestrator",
                 union(
                     opsState("get", "list", "watch", "update", "patch"),
-                    workloads(
-                        "clinical-ops", "deployments", "get", "list", "watch", "patch", "update"),
+                    workloads("clinical-ops", "deployments", "get", "list", "watch"),
+                    // patch only the app's Deployments (app.deployments), never the ops services
+                    workloads("clinical-ops", "deployments/clinical-app", "patch", "update"),
                     workloads("clinical-ops", "replicasets", "get", "list", "watch")));
     for (String service : RenderedChart.SERVICES) {
       assertThat(grantsOf(chart, service)).as(service).isEqualTo(expected.get(service));
@@ -237,6 +238,29 @@ class RbacTest {
             "rbac.appDeploymentNames names \"rollback-orchestrator\", one of the ops services");
     // the app's own Deployments are fine
     assertThat(template("--set", "rbac.appDeploymentNames={clinical-app}").exitCode()).isZero();
+  }
+
+  @Test
+  void theDeploymentsRollbackOrchestratorMayPatchAreTheOnesItMayRollBack() {
+    String targets = "clinicalops.rollback-orchestrator.rollback.targets";
+    assertThat(
+            RenderedChart.defaults()
+                .applicationProperties("rollback-orchestrator")
+                .getProperty(targets))
+        .isEqualTo("clinical-app");
+    assertThat(
+            RenderedChart.production()
+                .applicationProperties("rollback-orchestrator")
+                .getProperty(targets))
+        .isEqualTo("clinical-app-web,clinical-app-worker");
+  }
+
+  @Test
+  void refusesToRenderWithoutTheAppsDeploymentsSinceNoNamesWouldGrantThemAll() {
+    KubeTools.ProcessResult render = template("--set", "app.deployments=null");
+
+    assertThat(render.exitCode()).as(render.output()).isNotZero();
+    assertThat(render.output()).contains("must name the app's Deployments");
   }
 
   private static KubeTools.ProcessResult template(String... values) {

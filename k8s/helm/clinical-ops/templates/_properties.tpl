@@ -8,6 +8,9 @@ so the service's own default applies. Call with (dict "root" $ "name" "<service>
 {{- $rb := $root.Values.runbooks -}}
 {{- $p := dict -}}
 {{- $_ := set $p "clinicalops.ops-state.config-map-name" $root.Values.opsState.configMapName -}}
+{{- if $root.Values.dryRun -}}
+{{- $_ := set $p "clinicalops.dry-run" "true" -}}
+{{- end -}}
 {{- $_ := set $p "quarkus.rest-client.audit-keeper.url" "http://audit-keeper:8080" -}}
 {{- $_ := set $p "quarkus.rest-client.rollback-orchestrator.url" "http://rollback-orchestrator:8080" -}}
 {{- if eq .name "auth-guard" -}}

@@ -1,6 +1,7 @@
 package health.clinicalops.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.HashMap;
@@ -45,6 +46,23 @@ class RenderedValuesTest {
         .containsEntry(
             "clinicalops.rollback-orchestrator.escalation.p1-levels", "security-team,cto")
         .containsEntry("clinicalops.rollback-orchestrator.escalation.p1-ack-deadline", "15m");
+  }
+
+  @Test
+  void dryRunIsOneValueForEveryServiceAndOffByDefault() {
+    for (String service : RenderedChart.SERVICES) {
+      assertThat(RenderedChart.defaults().applicationProperties(service))
+          .as(service)
+          .doesNotContainKey("clinicalops.dry-run");
+    }
+    RenderedChart dryRun = RenderedChart.render("--set", "dryRun=true");
+    for (String service : RenderedChart.SERVICES) {
+      assertThat(dryRun.applicationProperties(service))
+          .as(service)
+          .containsEntry("clinicalops.dry-run", "true");
+    }
+    assertThatThrownBy(() -> RenderedChart.render("--set", "dryRun=maybe"))
+        .hasMessageContaining("dryRun");
   }
 
   @Test

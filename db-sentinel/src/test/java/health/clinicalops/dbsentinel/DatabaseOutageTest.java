@@ -15,7 +15,9 @@ import health.clinicalops.dbsentinel.testsupport.FakeAuditKeeperResource;
 import health.clinicalops.dbsentinel.testsupport.FakeIncidentsResource;
 import health.clinicalops.dbsentinel.testsupport.SentinelDatabasesTestResource;
 import health.clinicalops.opskit.clients.AuditEvent;
+import health.clinicalops.opskit.clients.DatabaseStatus;
 import health.clinicalops.opskit.clients.IncidentReport;
+import health.clinicalops.opskit.clients.OutboundCalls;
 import health.clinicalops.opskit.clients.Severity;
 import health.clinicalops.opskit.evidence.DatabaseLossEvidence;
 import health.clinicalops.opskit.evidence.Runbooks;
@@ -24,6 +26,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -36,6 +39,9 @@ import org.junit.jupiter.api.Test;
 @WithKubernetesTestServer(crud = true)
 @WithTestResource(SentinelDatabasesTestResource.class)
 class DatabaseOutageTest extends SentinelTestBase {
+
+  /** The client error-watch asks db-sentinel with: the contract's sender. */
+  @Inject OutboundCalls senders;
 
   /** detection delay (2 s) + one probe interval (500 ms), as in application.properties %test. */
   private static final Duration DETECTION_BOUND = Duration.ofMillis(2500);
@@ -52,6 +58,10 @@ class DatabaseOutageTest extends SentinelTestBase {
     assertEquals(25, status.getInt("connections.max"));
     assertTrue(status.getMap("connections.byState").containsKey("active"));
     Instant.parse(status.getString("since"));
+
+    DatabaseStatus asReadBySender = senders.databaseStatus();
+    assertThat(asReadBySender).isEqualTo(new DatabaseStatus("healthy", "none"));
+    assertThat(asReadBySender.isDown()).isFalse();
   }
 
   @Test
@@ -85,6 +95,8 @@ class DatabaseOutageTest extends SentinelTestBase {
     JsonPath down = status();
     assertEquals("down", down.getString("state"));
     assertEquals("network", down.getString("cause"));
+    assertThat(senders.databaseStatus()).isEqualTo(new DatabaseStatus("down", "network"));
+    assertThat(senders.databaseStatus().isDown()).isTrue();
     assertNull(down.get("latencyMs"));
     assertEquals("db-sentinel", opsState().modeSetting().setBy());
     assertTrue(opsState().modeSetting().isLeased(), "automation's mode carries a lease");

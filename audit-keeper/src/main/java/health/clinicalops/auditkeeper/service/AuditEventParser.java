@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import health.clinicalops.auditkeeper.domain.AuditRecord;
 import health.clinicalops.auditkeeper.domain.ReceivedFrom;
+import health.clinicalops.opskit.ndjson.NdjsonReader;
 import health.clinicalops.opskit.problem.ProblemException;
 import health.clinicalops.opskit.security.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -73,16 +74,21 @@ public class AuditEventParser {
     return checked(records);
   }
 
-  /** Parses an {@code application/x-ndjson} body: one event object a line. */
+  /**
+   * Parses an {@code application/x-ndjson} body: one event object a line. All or nothing: one bad
+   * line refuses the whole body, because a sender resends a refused batch whole, and an event
+   * without an id that was stored from it would then be stored a second time under a new id.
+   */
   public List<AuditRecord> parseNdjson(String body, Caller caller) {
     JsonNode receivedFrom = receivedFrom(caller);
-    List<AuditRecord> records = new ArrayList<>();
-    String[] lines = body.split("\r?\n", -1);
-    for (int i = 0; i < lines.length; i++) {
-      if (lines[i].isBlank()) {
-        continue;
-      }
-      records.add(toRecord(read(lines[i], i + 1), "line " + (i + 1), receivedFrom));
+    NdjsonReader.Lines<JsonNode> lines = NdjsonReader.parse(body, mapper::readTree);
+    if (!lines.bad().isEmpty()) {
+      NdjsonReader.LineError first = lines.bad().get(0);
+      throw malformed(first.line(), first.detail());
+    }
+    List<AuditRecord> records = new ArrayList<>(lines.good().size());
+    for (NdjsonReader.Line<JsonNode> line : lines.good()) {
+      records.add(toRecord(line.value(), "line " + line.number(), receivedFrom));
     }
     return checked(records);
   }

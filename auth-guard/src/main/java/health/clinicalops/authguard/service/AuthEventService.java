@@ -1,6 +1,5 @@
 package health.clinicalops.authguard.service;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import health.clinicalops.authguard.config.AuthGuardConfig;
 import health.clinicalops.authguard.domain.AuthEvent;
@@ -11,12 +10,14 @@ import health.clinicalops.authguard.store.FailureKeys;
 import health.clinicalops.authguard.store.FailureQuery;
 import health.clinicalops.authguard.store.ResilientWindowStore;
 import health.clinicalops.authguard.store.StoreKeys;
+import health.clinicalops.opskit.ndjson.NdjsonReader;
 import health.clinicalops.opskit.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Valid;
 import jakarta.validation.Validator;
 import jakarta.validation.constraints.NotNull;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -80,55 +81,46 @@ public class AuthEventService {
    */
   public IngestResult ingestNdjson(String body) {
     Accumulator acc = new Accumulator();
-    String[] lines = body == null ? new String[0] : body.split("\r?\n");
-    int nonBlank = 0;
-    for (int i = 0; i < lines.length; i++) {
-      String line = lines[i].strip();
-      if (line.isEmpty()) {
-        continue;
-      }
-      nonBlank++;
-      AuthEvent event;
+    NdjsonReader.Lines<AuthEvent> lines = NdjsonReader.parse(body, this::parseEvent);
+    lines.bad().forEach(bad -> acc.reject(bad.line(), bad.detail()));
+    for (NdjsonReader.Line<AuthEvent> line : lines.good()) {
       try {
-        event = mapper.readValue(line, AuthEvent.class);
-      } catch (JsonProcessingException e) {
-        acc.reject(i + 1, "malformed JSON: " + e.getOriginalMessage());
-        continue;
-      }
-      if (event == null) {
-        acc.reject(i + 1, "not an object");
-        continue;
-      }
-      Set<ConstraintViolation<AuthEvent>> violations = validator.validate(event);
-      if (!violations.isEmpty()) {
-        acc.reject(
-            i + 1,
-            violations.stream()
-                .sorted(Comparator.comparing(v -> v.getPropertyPath().toString()))
-                .map(v -> v.getPropertyPath() + ": " + v.getMessage())
-                .collect(Collectors.joining("; ")));
-        continue;
-      }
-      try {
-        process(event, acc);
+        process(line.value(), acc);
       } catch (RuntimeException e) {
         // Not counted (process counts last): reported like a bad line, the batch still a 200.
-        acc.reject(i + 1, "not recorded: " + e.getMessage());
+        acc.reject(line.number(), "not recorded: " + e.getMessage());
       }
     }
     acc.errors.forEach(e -> metrics.rejectedEvent());
-    if (nonBlank == 0) {
+    if (lines.nonBlank() == 0) {
       throw ProblemException.badRequest("the batch holds no events");
     }
     if (acc.accepted == 0) {
       throw ProblemException.badRequest(
           "no line of the batch is a valid event: "
-              + acc.errors.stream()
+              + acc.result().errors().stream()
                   .limit(5)
                   .map(e -> "line " + e.line() + ": " + e.detail())
                   .collect(Collectors.joining("; ")));
     }
     return acc.result();
+  }
+
+  private AuthEvent parseEvent(byte[] buffer, int offset, int length)
+      throws IOException, NdjsonReader.InvalidLine {
+    AuthEvent event = mapper.readValue(buffer, offset, length, AuthEvent.class);
+    if (event == null) {
+      throw new NdjsonReader.InvalidLine("not an object");
+    }
+    Set<ConstraintViolation<AuthEvent>> violations = validator.validate(event);
+    if (!violations.isEmpty()) {
+      throw new NdjsonReader.InvalidLine(
+          violations.stream()
+              .sorted(Comparator.comparing(v -> v.getPropertyPath().toString()))
+              .map(v -> v.getPropertyPath() + ": " + v.getMessage())
+              .collect(Collectors.joining("; ")));
+    }
+    return event;
   }
 
   private void process(AuthEvent event, Accumulator acc) {
@@ -184,8 +176,10 @@ public class AuthEventService {
     }
 
     IngestResult result() {
+      List<IngestResult.LineError> inLineOrder =
+          errors.stream().sorted(Comparator.comparingInt(IngestResult.LineError::line)).toList();
       return new IngestResult(
-          accepted, errors.size(), List.copyOf(errors), List.copyOf(blocked), List.copyOf(attacks));
+          accepted, errors.size(), inLineOrder, List.copyOf(blocked), List.copyOf(attacks));
     }
   }
 }

@@ -3,8 +3,11 @@ package health.clinicalops.errorwatch.service;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import health.clinicalops.errorwatch.domain.LogLine;
+import health.clinicalops.opskit.ndjson.NdjsonReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -13,7 +16,9 @@ import java.util.Arrays;
  * hands each good line to a {@link Sink}. A line that does not parse is counted and skipped; the
  * rest are kept. In an array, an element that is not a valid log line is skipped the same way; a
  * syntax error ends the array there (what came before is kept, the rest counts as one rejected line
- * and the result says {@code truncated}). Plain Java, used by the HTTP ingest and the file mode.
+ * and the result says {@code truncated}). NDJSON is split into lines by ops-kit's {@link
+ * NdjsonReader}; each line is parsed by {@link LogLineParser} on its bytes, without building a
+ * tree. Plain Java, used by the HTTP ingest and the file mode.
  */
 public final class LogBatchReader {
 
@@ -71,66 +76,25 @@ public final class LogBatchReader {
 
   private Result readLines(InputStream in, byte[] buffer, int filled, Sink sink)
       throws IOException {
-    long accepted = 0;
-    long rejected = 0;
+    if (filled < 0) {
+      return new Result(0, 0, false);
+    }
+    long[] rejected = {0};
     RawLine raw = new RawLine();
-    int lineStart = 0;
-    boolean eof = filled < 0;
-    if (eof) {
-      filled = 0;
-    }
-    while (true) {
-      int newline = indexOf(buffer, (byte) '\n', lineStart, filled);
-      if (newline < 0) {
-        if (eof) {
-          if (lineStart < filled) {
-            int outcome = handle(buffer, lineStart, filled, sink, raw);
-            accepted += outcome > 0 ? 1 : 0;
-            rejected += outcome < 0 ? 1 : 0;
-          }
-          return new Result(accepted, rejected, false);
-        }
-        int remaining = filled - lineStart;
-        if (lineStart == 0 && filled == buffer.length) {
-          buffer = Arrays.copyOf(buffer, buffer.length * 2);
-        } else {
-          System.arraycopy(buffer, lineStart, buffer, 0, remaining);
-        }
-        lineStart = 0;
-        int n = readSome(in, buffer, remaining);
-        if (n < 0) {
-          eof = true;
-          filled = remaining;
-        } else {
-          filled = remaining + n;
-        }
-        continue;
-      }
-      int outcome = handle(buffer, lineStart, newline, sink, raw);
-      accepted += outcome > 0 ? 1 : 0;
-      rejected += outcome < 0 ? 1 : 0;
-      lineStart = newline + 1;
-    }
-  }
-
-  /** 1 accepted, -1 rejected, 0 blank. */
-  private int handle(byte[] buffer, int from, int to, Sink sink, RawLine raw) {
-    while (to > from && isSpace(buffer[to - 1])) {
-      to--;
-    }
-    while (from < to && isSpace(buffer[from])) {
-      from++;
-    }
-    if (from == to) {
-      return 0;
-    }
-    LogLine line = parser.parseLine(buffer, from, to - from);
-    if (line == null) {
-      return -1;
-    }
-    raw.set(buffer, from, to - from);
-    sink.accept(line, raw);
-    return 1;
+    InputStream whole = new SequenceInputStream(new ByteArrayInputStream(buffer, 0, filled), in);
+    int lines =
+        NdjsonReader.read(
+            whole,
+            (bytes, offset, length, number) -> {
+              LogLine line = parser.parseLine(bytes, offset, length);
+              if (line == null) {
+                rejected[0]++;
+                return;
+              }
+              raw.set(bytes, offset, length);
+              sink.accept(line, raw);
+            });
+    return new Result(lines - rejected[0], rejected[0], false);
   }
 
   private Result readArray(byte[] all, Sink sink) {
@@ -185,15 +149,6 @@ public final class LogBatchReader {
       total += n;
     }
     return total;
-  }
-
-  private static int indexOf(byte[] buffer, byte b, int from, int to) {
-    for (int i = from; i < to; i++) {
-      if (buffer[i] == b) {
-        return i;
-      }
-    }
-    return -1;
   }
 
   private static boolean isSpace(byte b) {

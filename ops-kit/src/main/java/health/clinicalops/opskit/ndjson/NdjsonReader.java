@@ -19,7 +19,7 @@ import java.util.List;
  */
 public final class NdjsonReader {
 
-  private static final int CHUNK = 1 << 16;
+  private static final int CHUNK = 1 << 20;
 
   private NdjsonReader() {}
 

@@ -1,29 +1,29 @@
 package health.clinicalops.drill;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code ./clinops up}: start everything and wait for Ctrl-C. {@code ./clinops drill [--json
  * FILE]}: start everything, play the scenarios, print the timeline, exit non-zero if any expected
- * automated response did not happen. ({@code ./clinops bench} is the bench module's.)
+ * automated response did not happen. The command line: {@link ClinopsArguments}. ({@code ./clinops
+ * bench} is the bench module's.)
  */
 public final class Clinops {
 
   private Clinops() {}
 
   public static void main(String[] args) throws Exception {
-    List<String> arguments = List.of(args);
-    String command = arguments.isEmpty() ? "help" : arguments.get(0);
+    ClinopsArguments arguments = ClinopsArguments.readOrExit(args);
     Path repo = Path.of(System.getProperty("clinops.repo", ".")).toAbsolutePath().normalize();
-    switch (command) {
-      case "up" -> System.exit(up(repo));
-      case "drill" -> System.exit(drill(repo, jsonTarget(arguments)));
-      default -> {
-        System.err.println("usage: ./clinops up | ./clinops drill [--json FILE] | ./clinops bench");
-        System.exit(command.equals("help") ? 0 : 2);
+    switch (arguments.command()) {
+      case UP -> System.exit(up(repo));
+      case DRILL -> System.exit(drill(repo, arguments.json().orElse(null)));
+      case BENCH -> {
+        System.err.println("clinops: bench is the bench module's main: run ./clinops bench");
+        System.exit(2);
       }
+      case HELP -> throw new IllegalStateException("readOrExit answers help itself");
     }
   }
 
@@ -83,15 +83,5 @@ public final class Clinops {
       System.out.println("timeline written to " + json);
     }
     return timeline.allPassed() ? 0 : 1;
-  }
-
-  private static Path jsonTarget(List<String> arguments) {
-    int index = arguments.indexOf("--json");
-    if (index < 0) {
-      return null;
-    }
-    return index + 1 < arguments.size()
-        ? Path.of(arguments.get(index + 1))
-        : Path.of("drill-timeline.json");
   }
 }

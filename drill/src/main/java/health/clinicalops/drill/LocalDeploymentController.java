@@ -19,7 +19,8 @@ import java.util.Optional;
 /**
  * Does what the Deployment controller of a real cluster does, for the app the drill stands in for:
  * a new pod template gets a ReplicaSet with the next revision (an old template's ReplicaSet is
- * reused and renumbered, as on {@code kubectl rollout undo}), and the rollout completes at once.
+ * reused and renumbered, as on {@code kubectl rollout undo}; a new replica count alone is no new
+ * revision), and the rollout completes at once.
  */
 final class LocalDeploymentController implements AutoCloseable {
 
@@ -151,15 +152,23 @@ final class LocalDeploymentController implements AutoCloseable {
     reconciledGeneration = generation;
     String image = imageOf(deployment.getSpec().getTemplate());
     List<ReplicaSet> owned = replicaSets();
-    long next = owned.stream().mapToLong(LocalDeploymentController::revisionOf).max().orElse(0) + 1;
-    Optional<ReplicaSet> same =
-        owned.stream().filter(rs -> image.equals(imageOf(rs.getSpec().getTemplate()))).findFirst();
-    if (same.isPresent()) {
-      annotate(replicaSet(same.get().getMetadata().getName()), REVISION, Long.toString(next));
-    } else {
-      createReplicaSet(deployment, next);
+    Optional<ReplicaSet> latest =
+        owned.stream()
+            .max(java.util.Comparator.comparingLong(LocalDeploymentController::revisionOf));
+    // A change of anything but the pod template (kubectl scale) is no new revision.
+    if (latest.isEmpty() || !image.equals(imageOf(latest.get().getSpec().getTemplate()))) {
+      long next = latest.map(LocalDeploymentController::revisionOf).orElse(0L) + 1;
+      Optional<ReplicaSet> same =
+          owned.stream()
+              .filter(rs -> image.equals(imageOf(rs.getSpec().getTemplate())))
+              .findFirst();
+      if (same.isPresent()) {
+        annotate(replicaSet(same.get().getMetadata().getName()), REVISION, Long.toString(next));
+      } else {
+        createReplicaSet(deployment, next);
+      }
+      annotate(deployments().withName(APP), REVISION, Long.toString(next));
     }
-    annotate(deployments().withName(APP), REVISION, Long.toString(next));
     int replicas = Optional.ofNullable(deployment.getSpec().getReplicas()).orElse(1);
     String rolledOutAt = java.time.Instant.now().toString();
     retryOnConflict(

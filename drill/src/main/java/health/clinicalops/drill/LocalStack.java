@@ -54,6 +54,7 @@ public final class LocalStack implements AutoCloseable {
   private EmbeddedRedisServer redis;
   private LocalCluster cluster;
   private LocalDeploymentController app;
+  private Path kubeconfig;
   private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
 
   public LocalStack(Path repo, Progress progress) {
@@ -82,12 +83,8 @@ public final class LocalStack implements AutoCloseable {
     redis = EmbeddedRedisServer.start();
     progress.step("starting the local Kubernetes API");
     cluster = LocalCluster.start(0);
-    app = new LocalDeploymentController(cluster.client());
-    for (String release : new String[] {"v2.0.3", "v2.0.4", "v2.0.5"}) {
-      String image = "registry.local/clinical-app:" + release;
-      app.deploy(image, "42");
-      app.markStable(image);
-    }
+    app = seed(cluster);
+    kubeconfig = cluster.writeKubeconfig(workDir.resolve("kubeconfig"), LocalCluster.NAMESPACE);
     for (Map.Entry<String, Integer> service : SERVICES.entrySet()) {
       String name = service.getKey();
       Path jar = repo.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
@@ -102,6 +99,35 @@ public final class LocalStack implements AutoCloseable {
       services.put(name, process);
     }
     awaitReady(Duration.ofSeconds(240));
+  }
+
+  /**
+   * What the cluster holds before the services start, besides the ops-state ConfigMap: the chart's
+   * tokens Secret with this stack's tokens, and the app's Deployment at v2.0.5 with v2.0.3 and
+   * v2.0.4 behind it, each a stable release.
+   */
+  static LocalDeploymentController seed(LocalCluster cluster) {
+    cluster.createSecret(LocalCluster.TOKENS_SECRET, tokensSecretData());
+    LocalDeploymentController app = new LocalDeploymentController(cluster.client());
+    for (String release : new String[] {"v2.0.3", "v2.0.4", "v2.0.5"}) {
+      String image = "registry.local/clinical-app:" + release;
+      app.deploy(image, "42");
+      app.markStable(image);
+    }
+    return app;
+  }
+
+  /** The keys of the chart's tokens Secret (k8s/README.md reads them with kubectl). */
+  static Map<String, String> tokensSecretData() {
+    Map<String, String> data = new LinkedHashMap<>();
+    data.put("app-tokens", APP_TOKEN);
+    data.put("service-tokens", SERVICE_TOKEN);
+    data.put("operator-tokens", OPERATOR_TOKEN);
+    SERVICES.keySet().forEach(service -> data.put("token-" + service, tokenOf(service)));
+    data.put("app-token-sha256", sha256Hex(APP_TOKEN));
+    data.put("service-token-sha256", String.join(",", serviceTokenDigests()));
+    data.put("operator-token-sha256", sha256Hex(OPERATOR_TOKEN));
+    return data;
   }
 
   private void awaitReady(Duration timeout) throws InterruptedException {
@@ -155,15 +181,20 @@ public final class LocalStack implements AutoCloseable {
     if (name.equals("auth-guard") || name.equals("audit-keeper")) {
       env.put("CLINICALOPS_SECURITY_APP_TOKEN_SHA256", sha256Hex(APP_TOKEN));
     }
-    List<String> serviceDigests = new ArrayList<>();
-    serviceDigests.add(sha256Hex(SERVICE_TOKEN));
-    for (String service : SERVICES.keySet()) {
-      serviceDigests.add(sha256Hex(tokenOf(service)));
-    }
-    env.put("CLINICALOPS_SECURITY_SERVICE_TOKEN_SHA256", String.join(",", serviceDigests));
+    env.put("CLINICALOPS_SECURITY_SERVICE_TOKEN_SHA256", String.join(",", serviceTokenDigests()));
     env.put("CLINICALOPS_SECURITY_OPERATOR_TOKEN_SHA256", sha256Hex(OPERATOR_TOKEN));
     env.put("CLINICALOPS_SECURITY_OUTBOUND_TOKEN", tokenOf(name));
     return env;
+  }
+
+  /** The SHA-256 of the pipeline's token and of each service's own. */
+  private static List<String> serviceTokenDigests() {
+    List<String> digests = new ArrayList<>();
+    digests.add(sha256Hex(SERVICE_TOKEN));
+    for (String service : SERVICES.keySet()) {
+      digests.add(sha256Hex(tokenOf(service)));
+    }
+    return digests;
   }
 
   private static String sha256Hex(String text) {
@@ -253,6 +284,9 @@ public final class LocalStack implements AutoCloseable {
     System.out.printf(
         "%ntokens: app=%s service=%s operator=%s   logs: %s%n",
         APP_TOKEN, SERVICE_TOKEN, OPERATOR_TOKEN, workDir.resolve("logs"));
+    System.out.printf(
+        "kubectl (namespace %s): export KUBECONFIG=%s%n",
+        LocalCluster.NAMESPACE, kubeconfig.toAbsolutePath());
   }
 
   @Override

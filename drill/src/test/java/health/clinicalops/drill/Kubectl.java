@@ -2,7 +2,6 @@ package health.clinicalops.drill;
 
 import health.clinicalops.testing.KubeBinaries;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,16 +53,18 @@ final class Kubectl {
       env.put("HOME", home.toString());
       env.put("KUBECONFIG", kubeconfig.toString());
       builder.environment().putAll(env);
+      Path log = Files.createTempFile(BUILD_DIR, "kubectl-", ".log");
+      builder.redirectOutput(log.toFile());
       Process process = builder.start();
       process.getOutputStream().close();
-      String output;
-      try (InputStream in = process.getInputStream()) {
-        output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      }
       if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
-        throw new IllegalStateException("timed out: " + command);
+        throw new AssertionError(
+            "no answer within 60 s: " + command + "\n" + Files.readString(log));
       }
+      String output = Files.readString(log, StandardCharsets.UTF_8);
+      Files.delete(log);
       return new Result(process.exitValue(), output);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import health.clinicalops.opskit.opsstate.OpsState;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,10 +40,11 @@ import org.junit.jupiter.api.TestInstance;
  * that starts with {@code kubectl}, whose verb reads or changes a live object ({@link #RUN}: get,
  * describe, patch, scale, rollout status, rollout history). Not run ({@link #NOT_RUN}): the install
  * steps (create, label, apply: the local stack is installed already), what needs a pod
- * (port-forward, logs, exec: the local services are processes, not pods), rollout undo and restart
- * (they name the services' Deployments, which the local stack does not have), and any command with
- * a {@code <placeholder>}. A kubectl command with any other verb fails the test until it is put in
- * one of the two lists.
+ * (port-forward, logs, exec, wait: the local services are processes, not pods), rollout undo and
+ * restart (they name the services' Deployments, which the local stack does not have), any command
+ * on a StatefulSet (the local API serves none: the bundled PostgreSQL, audit-keeper), and any
+ * command with a {@code <placeholder>}. A kubectl command with any other verb fails the test until
+ * it is put in one of the two lists.
  *
  * <p>Each line runs in {@code bash} with {@code set -euo pipefail} and {@code NS=clinical-ops} (as
  * the README sets it), with:
@@ -53,7 +56,9 @@ import org.junit.jupiter.api.TestInstance;
  *       {@code date -d} and BSD's {@code date -v} fail here as each fails on the other system;
  *   <li>what the chart creates that the local stack runs as plain processes instead: the services'
  *       Deployments, rolled out (audit-keeper's is a StatefulSet, which the local API does not
- *       serve), and the Lease db-sentinel holds.
+ *       serve), and the Lease db-sentinel holds; before each command the test reports their
+ *       rollouts done, as a cluster's Deployment controller would after a {@code scale};
+ *   <li>60 s for each command: one that waits longer fails with what it printed.
  * </ul>
  *
  * <p>Checks: every command exits 0; a {@code -o jsonpath} read prints something; a variable set
@@ -75,7 +80,8 @@ class ReadmeKubectlCommandsTest {
           "logs",
           "exec",
           "rollout undo",
-          "rollout restart");
+          "rollout restart",
+          "wait");
 
   /** The services' Deployments in the chart (audit-keeper's workload is a StatefulSet). */
   private static final List<String> CHART_DEPLOYMENTS =
@@ -149,10 +155,15 @@ class ReadmeKubectlCommandsTest {
   }
 
   private List<ReadmeKubectlCommand> toRun() {
-    return commands.stream().filter(c -> RUN.contains(c.verb()) && !c.hasPlaceholder()).toList();
+    return commands.stream()
+        .filter(c -> RUN.contains(c.verb()) && !c.hasPlaceholder())
+        // the local API serves no StatefulSets (the bundled PostgreSQL, audit-keeper)
+        .filter(c -> !c.line().contains("statefulset"))
+        .toList();
   }
 
   private void runAndCheck(ReadmeKubectlCommand command) throws IOException {
+    completeRolloutsOfTheServices();
     Map<String, String> before = cluster.opsState();
     Path calls = work.resolve("kubectl-calls");
     Files.deleteIfExists(calls);
@@ -304,6 +315,33 @@ class ReadmeKubectlCommandsTest {
             .formatted(system));
     date.toFile().setExecutable(true);
     return date;
+  }
+
+  /**
+   * What the Deployment controller of a real cluster does for the services' Deployments after a
+   * command scaled one (this local API has no controller for them): report the rollout done.
+   */
+  private void completeRolloutsOfTheServices() {
+    var deployments = cluster.client().apps().deployments().inNamespace(LocalCluster.NAMESPACE);
+    for (String service : CHART_DEPLOYMENTS) {
+      var deployment = deployments.withName(service).get();
+      long generation = Objects.requireNonNullElse(deployment.getMetadata().getGeneration(), 1L);
+      int replicas = Objects.requireNonNullElse(deployment.getSpec().getReplicas(), 1);
+      if (deployment.getStatus() != null
+          && Objects.equals(deployment.getStatus().getObservedGeneration(), generation)
+          && Objects.equals(deployment.getStatus().getReplicas(), replicas)) {
+        continue;
+      }
+      deployment.setStatus(
+          new DeploymentStatusBuilder()
+              .withObservedGeneration(generation)
+              .withReplicas(replicas)
+              .withUpdatedReplicas(replicas)
+              .withReadyReplicas(replicas)
+              .withAvailableReplicas(replicas)
+              .build());
+      deployments.resource(deployment).updateStatus();
+    }
   }
 
   private void addWhatTheChartRunsAsPods() {

@@ -97,7 +97,7 @@ so the service's own default applies. Call with (dict "root" $ "name" "<service>
 {{- end -}}
 {{- $_ := set $p (printf "%s.database-rollback.backup-directory" $pre) (printf "%s/backups" (index $root.Values.services "rollback-orchestrator").backups.mountPath) -}}
 {{- if include "clinical-ops.opsDatabaseSharedBy" $root -}}
-{{- /* The ops state shares the app database: a restore leaves the ops schemas as they are, next to audit_keeper (the default). */ -}}
+{{- /* The ops state shares the app database: a restore leaves the ops schemas as they are (the service's default as well; written out so the rendered config shows it). */ -}}
 {{- $_ := set $p (printf "%s.database-rollback.preserved-schemas" $pre) "audit_keeper,auth_guard,error_watch,rollback_orchestrator" -}}
 {{- end -}}
 {{- range $level := list "p0" "p1" "p2" "p3" -}}

@@ -43,16 +43,9 @@ class DatabaseRollbackTest {
   static final AtomicInteger NAMES = new AtomicInteger();
   static final String APP = OrchestratorPostgresResource.APP_DATABASE;
 
-  @InjectPostgres EmbeddedPostgresServer postgres;
-  @Inject KubernetesClient client;
-  @Inject OpsStateWriter writer;
-
-  @BeforeEach
-  void freshAppDatabase() {
-    writer.update(data -> data.clear());
-    postgres.execute(
-        APP,
-        """
+  /** The runbook's three tables with ten rows each, and audit-keeper's schema and trigger. */
+  static final String APP_TABLES =
+      """
         DROP TABLE IF EXISTS "User", "ClinicalNote", "AuditLog";
         DROP SCHEMA IF EXISTS audit_keeper CASCADE;
         CREATE TABLE "User" (id SERIAL PRIMARY KEY, email TEXT NOT NULL);
@@ -69,7 +62,16 @@ class DatabaseRollbackTest {
         INSERT INTO "User" (email) SELECT 'u' || g || '@clinic.test' FROM generate_series(1, 10) g;
         INSERT INTO "ClinicalNote" (body) SELECT 'note ' || g FROM generate_series(1, 10) g;
         INSERT INTO "AuditLog" (action) SELECT 'seed ' || g FROM generate_series(1, 10) g;
-        """);
+        """;
+
+  @InjectPostgres EmbeddedPostgresServer postgres;
+  @Inject KubernetesClient client;
+  @Inject OpsStateWriter writer;
+
+  @BeforeEach
+  void freshAppDatabase() {
+    writer.update(data -> data.clear());
+    postgres.execute(APP, APP_TABLES);
   }
 
   void insertOneMoreEach() {

@@ -12,18 +12,29 @@ import java.util.Map;
 
 /**
  * One real PostgreSQL 15 with two databases: {@code orchestrator} (this service's own schema) and
- * {@code clinicalapp}, the "app database" the database rollback backs up, restores and counts.
+ * {@code clinicalapp}, the "app database" the database rollback backs up, restores and counts. With
+ * the init argument {@code shared=true} the app's tables live in the {@code orchestrator} database
+ * next to the ops schemas, as when an installation shares one database on purpose.
  */
 public class OrchestratorPostgresResource implements QuarkusTestResourceLifecycleManager {
 
   public static final String APP_DATABASE = "clinicalapp";
 
+  /** The database of this service's own schema (and of the app's tables when shared). */
+  public static final String OPS_DATABASE = "orchestrator";
+
   private EmbeddedPostgresServer server;
+  private boolean shared;
+
+  @Override
+  public void init(Map<String, String> initArgs) {
+    shared = Boolean.parseBoolean(initArgs.getOrDefault("shared", "false"));
+  }
 
   @Override
   public Map<String, String> start() {
     server = EmbeddedPostgresServer.start();
-    server.createDatabase("orchestrator");
+    server.createDatabase(OPS_DATABASE);
     server.createDatabase(APP_DATABASE);
     Path backups;
     try {
@@ -32,11 +43,11 @@ public class OrchestratorPostgresResource implements QuarkusTestResourceLifecycl
       throw new UncheckedIOException(e);
     }
     Map<String, String> config = new HashMap<>();
-    config.put("quarkus.datasource.jdbc.url", server.jdbcUrl("orchestrator"));
+    config.put("quarkus.datasource.jdbc.url", server.jdbcUrl(OPS_DATABASE));
     config.put("quarkus.datasource.username", server.username());
     config.put("quarkus.datasource.password", server.password());
     String prefix = "clinicalops.rollback-orchestrator.database-rollback.";
-    config.put(prefix + "jdbc-url", server.jdbcUrl(APP_DATABASE));
+    config.put(prefix + "jdbc-url", server.jdbcUrl(shared ? OPS_DATABASE : APP_DATABASE));
     config.put(prefix + "username", server.username());
     config.put(prefix + "password", server.password());
     config.put(prefix + "bin-directory", clientBinaries().toString());

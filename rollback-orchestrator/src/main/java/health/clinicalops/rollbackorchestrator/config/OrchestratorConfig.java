@@ -221,8 +221,12 @@ public interface OrchestratorConfig {
     @WithDefault("AuditLog")
     List<String> preservedTables();
 
-    /** Schemas a pg_restore leaves as they are (audit-keeper's hash chain and its triggers). */
-    @WithDefault("audit_keeper")
+    /**
+     * Schemas a pg_restore leaves as they are: audit-keeper's hash chain and its triggers, and the
+     * ops services' own state, should it share the app's database (the running rollback's own row
+     * among it). Those that do not exist in the app database are ignored.
+     */
+    @WithDefault("audit_keeper,auth_guard,error_watch,rollback_orchestrator")
     List<String> preservedSchemas();
 
     /**

@@ -5,6 +5,7 @@ import static health.clinicalops.authguard.support.Api.asOperator;
 import static health.clinicalops.authguard.support.Api.asService;
 import static health.clinicalops.authguard.support.Api.checkFromIp;
 import static health.clinicalops.authguard.support.Api.failure;
+import static health.clinicalops.authguard.support.Api.failures;
 import static health.clinicalops.authguard.support.Api.ndjson;
 import static health.clinicalops.authguard.support.Api.send;
 import static health.clinicalops.authguard.support.Api.sendBatch;
@@ -78,15 +79,6 @@ class AuthAbuseTest {
   @Inject AgroalDataSource database;
   @Inject AuthGuardConfig config;
   @Inject RedisAPI redis;
-
-  /** Failures spread over ten accounts, so that only the per-IP threshold matters here. */
-  private static List<Map<String, Object>> failures(String ip, int count) {
-    List<Map<String, Object>> events = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      events.add(failure(ip, "user" + (i % 10) + "@" + ip + ".example", "fp-" + ip + "-" + i));
-    }
-    return events;
-  }
 
   private static String randomIp() {
     ThreadLocalRandom r = ThreadLocalRandom.current();

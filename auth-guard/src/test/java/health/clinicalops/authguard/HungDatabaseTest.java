@@ -2,7 +2,7 @@ package health.clinicalops.authguard;
 
 import static health.clinicalops.authguard.support.Api.asOperator;
 import static health.clinicalops.authguard.support.Api.checkFromIp;
-import static health.clinicalops.authguard.support.Api.failure;
+import static health.clinicalops.authguard.support.Api.failures;
 import static health.clinicalops.authguard.support.Api.sendBatch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -19,8 +19,6 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -86,14 +84,6 @@ class HungDatabaseTest {
                 sendBatch(failures(nextIp, 1)).statusCode(200).body("blockedIps", hasItem(nextIp)));
     checkFromIp("k-" + next, "READ", next).statusCode(403);
     asOperator().delete("/api/v1/blocks/" + blocked).then().statusCode(200);
-  }
-
-  private static List<Map<String, Object>> failures(String ip, int count) {
-    List<Map<String, Object>> events = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      events.add(failure(ip, "user" + (i % 10) + "@" + ip + ".example", "fp-" + ip + "-" + i));
-    }
-    return events;
   }
 
   private static String randomIp() {

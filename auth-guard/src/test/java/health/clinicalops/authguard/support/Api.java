@@ -7,6 +7,7 @@ import io.restassured.config.EncoderConfig;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import io.restassured.specification.RequestSpecification;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -62,6 +63,15 @@ public final class Api {
             "failure",
             "passwordFingerprint",
             fingerprint);
+  }
+
+  /** {@code count} failures from one IP, spread over ten accounts (only the per-IP threshold). */
+  public static List<Map<String, Object>> failures(String ip, int count) {
+    List<Map<String, Object>> events = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      events.add(failure(ip, "user" + (i % 10) + "@" + ip + ".example", "fp-" + ip + "-" + i));
+    }
+    return events;
   }
 
   public static ValidatableResponse sendBatch(List<Map<String, Object>> events) {

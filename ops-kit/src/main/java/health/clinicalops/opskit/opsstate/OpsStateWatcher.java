@@ -60,6 +60,7 @@ public class OpsStateWatcher {
   private Instant staleSince;
   private boolean warnedStale;
   private volatile Instant lastEventAt;
+  private volatile boolean syncedOnce;
 
   OpsStateWatcher(
       KubernetesClient client, OpsStateConfig config, Event<OpsStateChanged> changes, Clock clock) {
@@ -119,6 +120,7 @@ public class OpsStateWatcher {
   synchronized void stop() {
     SharedIndexInformer<ConfigMap> running = informer;
     if (running != null) {
+      hasSynced(); // remembered: the last known state stays the state after the stop
       informer = null;
       running.close();
     }
@@ -147,10 +149,22 @@ public class OpsStateWatcher {
     return running != null && running.isRunning() && watching(running);
   }
 
-  /** True once the informer has listed the ConfigMap once; stays true through later outages. */
+  /**
+   * True once the informer has listed the ConfigMap once; stays true through later outages, and
+   * after the watcher stopped (at shutdown): {@link #current()} is still the last known state, and
+   * callers that read the ConfigMap directly before the first sync must not start doing so while
+   * the application shuts down.
+   */
   public boolean hasSynced() {
+    if (syncedOnce) {
+      return true;
+    }
     SharedIndexInformer<ConfigMap> running = informer;
-    return running != null && running.hasSynced();
+    if (running != null && running.hasSynced()) {
+      syncedOnce = true;
+      return true;
+    }
+    return false;
   }
 
   /**
@@ -171,7 +185,7 @@ public class OpsStateWatcher {
    */
   public OpsStateFreshness freshness() {
     SharedIndexInformer<ConfigMap> running = informer;
-    boolean synced = running != null && running.hasSynced();
+    boolean synced = hasSynced();
     boolean watching = running != null && running.isRunning() && watching(running);
     boolean stopped = running != null && running.stopped().toCompletableFuture().isDone();
     Instant now = Instant.now(clock);

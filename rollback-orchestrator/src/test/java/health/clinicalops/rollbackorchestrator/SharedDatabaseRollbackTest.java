@@ -91,7 +91,9 @@ class SharedDatabaseRollbackTest {
             .path("id");
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> ClusterFixtures.image(client, deployment).equals("registry/app:v2"));
+        .untilAsserted(
+            () ->
+                assertThat(ClusterFixtures.image(client, deployment)).isEqualTo("registry/app:v2"));
     ClusterFixtures.completeRollout(client, deployment);
     await()
         .atMost(Duration.ofSeconds(40))

@@ -1,5 +1,7 @@
 package health.clinicalops.rollbackorchestrator;
 
+import static org.awaitility.Awaitility.await;
+
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -9,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -107,29 +110,26 @@ public class SmtpTestResource implements QuarkusTestResourceLifecycleManager {
     accepting.start();
   }
 
+  /** Binds the SMTP port once GreenMail has let go of it. */
   private static ServerSocket bindWhenFree() {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        ServerSocket socket = new ServerSocket();
-        socket.setReuseAddress(true);
-        socket.bind(new InetSocketAddress("127.0.0.1", port));
-        return socket;
-      } catch (IOException e) {
-        if (attempt == 50) {
-          throw new UncheckedIOException(e);
-        }
-        sleep(100);
-      }
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    ServerSocket[] bound = new ServerSocket[1];
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(100))
+        .ignoreExceptionsInstanceOf(IOException.class)
+        .untilAsserted(
+            () -> {
+              ServerSocket socket = new ServerSocket();
+              socket.setReuseAddress(true);
+              try {
+                socket.bind(new InetSocketAddress("127.0.0.1", port));
+              } catch (IOException e) {
+                socket.close();
+                throw e;
+              }
+              bound[0] = socket;
+            });
+    return bound[0];
   }
 
   /** Starts it again on the same port, unless it is running. */
